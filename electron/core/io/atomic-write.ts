@@ -1,0 +1,78 @@
+/**
+ * Safe outputs: write to a temp file in the destination folder, fsync, then rename over the
+ * target, so a crash, a full disk or a permission error never leaves a half-written file and
+ * never destroys what was there. Refuses to write over any of the inputs it is given.
+ */
+import { open, rename, unlink, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FrostError, fsError } from '../errors.js';
+
+export interface AtomicWriteOptions {
+  /** Paths that must never be overwritten (the files the output was made from). */
+  inputs?: readonly string[];
+}
+
+async function canonical(p: string): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch {
+    // Not there yet: canonicalize the folder and keep the name.
+    try {
+      return join(await realpath(dirname(resolve(p))), basename(p));
+    } catch {
+      return resolve(p);
+    }
+  }
+}
+
+export async function assertNotAnInput(target: string, inputs: readonly string[] = []): Promise<void> {
+  if (inputs.length === 0) return;
+  const t = await canonical(target);
+  for (const input of inputs) {
+    if ((await canonical(input)) === t) {
+      throw new FrostError('WOULD_OVERWRITE_INPUT', `Refusing to write ${target}: it is one of the input files. Choose another output path.`, { file: target });
+    }
+  }
+}
+
+/**
+ * Streams chunks produced by `produce` into `target` atomically. `produce` gets a `write`
+ * function; if it throws, the temp file is removed and the target is untouched.
+ */
+export async function writeFileAtomic(
+  target: string,
+  produce: Uint8Array | ((write: (chunk: Uint8Array) => Promise<void>) => Promise<void>),
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  await assertNotAnInput(target, options.inputs);
+  const tmp = join(dirname(resolve(target)), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle;
+  try {
+    handle = await open(tmp, 'wx', 0o644);
+  } catch (e) {
+    throw fsError(e, target, 'write');
+  }
+  let ok = false;
+  try {
+    const write = async (chunk: Uint8Array): Promise<void> => {
+      let done = 0;
+      while (done < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, done, chunk.length - done);
+        done += bytesWritten;
+      }
+    };
+    if (typeof produce === 'function') await produce(write);
+    else await write(produce);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(tmp, target);
+    ok = true;
+  } catch (e) {
+    throw e instanceof FrostError ? e : fsError(e, target, 'write');
+  } finally {
+    if (handle) await handle.close().catch(() => undefined);
+    if (!ok) await unlink(tmp).catch(() => undefined);
+  }
+}
