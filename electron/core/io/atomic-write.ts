@@ -3,7 +3,7 @@
  * target, so a crash, a full disk or a permission error never leaves a half-written file and
  * never destroys what was there. Refuses to write over any of the inputs it is given.
  */
-import { open, rename, unlink, realpath } from 'node:fs/promises';
+import { open, rename, unlink, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FrostError, fsError } from '../errors.js';
@@ -47,7 +47,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   await assertNotAnInput(target, options.inputs);
   const tmp = join(dirname(resolve(target)), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(tmp, 'wx', 0o644);
   } catch (e) {
@@ -58,14 +58,14 @@ export async function writeFileAtomic(
     const write = async (chunk: Uint8Array): Promise<void> => {
       let done = 0;
       while (done < chunk.length) {
-        const { bytesWritten } = await handle.write(chunk, done, chunk.length - done);
+        const { bytesWritten } = await (handle as FileHandle).write(chunk, done, chunk.length - done);
         done += bytesWritten;
       }
     };
     if (typeof produce === 'function') await produce(write);
     else await write(produce);
-    await handle.sync();
-    await handle.close();
+    await (handle as FileHandle).sync();
+    await (handle as FileHandle).close();
     handle = undefined;
     await rename(tmp, target);
     ok = true;
