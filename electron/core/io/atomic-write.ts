@@ -47,32 +47,34 @@ export async function writeFileAtomic(
 ): Promise<void> {
   await assertNotAnInput(target, options.inputs);
   const tmp = join(dirname(resolve(target)), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+  let handle: FileHandle;
   try {
     handle = await open(tmp, 'wx', 0o644);
   } catch (e) {
     throw fsError(e, target, 'write');
   }
+  const h = handle;
+  let closed = false;
   let ok = false;
   try {
     const write = async (chunk: Uint8Array): Promise<void> => {
       let done = 0;
       while (done < chunk.length) {
-        const { bytesWritten } = await (handle as FileHandle).write(chunk, done, chunk.length - done);
+        const { bytesWritten } = await h.write(chunk, done, chunk.length - done);
         done += bytesWritten;
       }
     };
     if (typeof produce === 'function') await produce(write);
     else await write(produce);
-    await (handle as FileHandle).sync();
-    await (handle as FileHandle).close();
-    handle = undefined;
+    await h.sync();
+    closed = true;
+    await h.close();
     await rename(tmp, target);
     ok = true;
   } catch (e) {
     throw e instanceof FrostError ? e : fsError(e, target, 'write');
   } finally {
-    if (handle) await handle.close().catch(() => undefined);
+    if (!closed) await h.close().catch(() => undefined);
     if (!ok) await unlink(tmp).catch(() => undefined);
   }
 }
