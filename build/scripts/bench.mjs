@@ -1,0 +1,93 @@
+// `npm run bench`: Frost's speed, as ratios against baselines run in the same process on the
+// same files (a raw sequential read), never as timed assertions. Generated inputs live in
+// .cache/bench and are never committed.
+//
+//   1. parse a ~30k-node training .meta (made by bench/make_meta_30k.py with real TensorFlow
+//      when .venv-tf exists); target <= 300 ms
+//   2. read + crc32c-verify every tensor of a >= 512 MB data shard (written by Frost's own
+//      bundle writer) vs a raw sequential read of that shard; target >= 50 % of raw speed
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cache = join(root, '.cache', 'bench');
+mkdirSync(cache, { recursive: true });
+const core = await import(join(root, 'dist', 'electron', 'core', 'index.js'));
+const { writeBundleV2 } = await import(join(root, 'dist', 'electron', 'core', 'checkpoint', 'bundle-writer.js'));
+const { decodeGraphBytes } = await import(join(root, 'dist', 'electron', 'core', 'graph', 'load-graph.js'));
+
+const ms = (t0) => performance.now() - t0;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function rawRead(file, chunk = 8 << 20) {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(chunk);
+  let pos = 0;
+  let n;
+  while ((n = readSync(fd, buf, 0, chunk, pos)) > 0) pos += n;
+  closeSync(fd);
+  return pos;
+}
+
+// 1. The 30k-node .meta.
+const py = join(root, '.venv-tf', 'bin', 'python');
+const metaPrefix = join(cache, 'mlp400', 'model.ckpt');
+if (!existsSync(`${metaPrefix}.meta`) && existsSync(py)) {
+  mkdirSync(dirname(metaPrefix), { recursive: true });
+  console.log('generating the 30k-node training graph with TensorFlow (once)...');
+  execFileSync(py, [join(root, 'bench', 'make_meta_30k.py'), metaPrefix], { stdio: 'inherit' });
+}
+if (existsSync(`${metaPrefix}.meta`)) {
+  const file = `${metaPrefix}.meta`;
+  const raws = [];
+  const parses = [];
+  let nodes = 0;
+  for (let i = 0; i < 7; i++) {
+    let t0 = performance.now();
+    const bytes = readFileSync(file);
+    raws.push(ms(t0));
+    t0 = performance.now();
+    const g = decodeGraphBytes(bytes, file, 'meta-graph');
+    parses.push(ms(t0));
+    nodes = g.graphDef.node.length;
+  }
+  const p = median(parses);
+  console.log(`meta parse: ${nodes} nodes, ${(statSync(file).size / 1e6).toFixed(1)} MB: ${p.toFixed(0)} ms (median of 7; target <= 300 ms) = ${(p / median(raws)).toFixed(1)}x the raw file read (${median(raws).toFixed(1)} ms)`);
+} else {
+  console.log('SKIP meta parse: no .venv-tf with TensorFlow to generate the 30k-node graph');
+}
+
+// 2. Read + verify of a >= 512 MB shard.
+const bigPrefix = join(cache, 'big', 'model.ckpt-1');
+const tensorBytes = 128 << 20;
+if (!existsSync(`${bigPrefix}.data-00000-of-00001`)) {
+  mkdirSync(dirname(bigPrefix), { recursive: true });
+  console.log('writing a 512 MiB checkpoint with Frost\'s bundle writer (once)...');
+  const tensors = [];
+  for (let k = 0; k < 4; k++) {
+    const bytes = new Uint8Array(tensorBytes);
+    const f = new Float32Array(bytes.buffer);
+    for (let i = 0; i < f.length; i++) f[i] = Math.sin(i * 0.001 + k);
+    tensors.push({ key: `layer_${k}/kernel`, data: { kind: 'numeric', dtype: 1, shape: [tensorBytes / 4 / 1024, 1024], bytes } });
+  }
+  await writeBundleV2(bigPrefix, tensors);
+}
+const shard = `${bigPrefix}.data-00000-of-00001`;
+const size = statSync(shard).size;
+rawRead(shard); // warm the page cache so both sides read from memory
+const rawTimes = [];
+const frostTimes = [];
+for (let i = 0; i < 5; i++) {
+  let t0 = performance.now();
+  rawRead(shard);
+  rawTimes.push(ms(t0));
+  const reader = await core.openCheckpoint(bigPrefix);
+  t0 = performance.now();
+  for (const e of reader.list()) await reader.read(e.key);
+  frostTimes.push(ms(t0));
+  await reader.close();
+}
+const raw = median(rawTimes);
+const frost = median(frostTimes);
+console.log(`shard read: ${(size / 2 ** 20).toFixed(0)} MiB: raw sequential read ${(size / 1e6 / (raw / 1000)).toFixed(0)} MB/s, Frost read+crc32c ${(size / 1e6 / (frost / 1000)).toFixed(0)} MB/s = ${((100 * raw) / frost).toFixed(0)} % of raw speed (target >= 50 %)`);

@@ -1,0 +1,39 @@
+/**
+ * The report behind `frost inspect` and the app's side panels: what the source is, its
+ * checkpoint steps, every variable (checkpoint key, dtype, shape, bytes) and a graph summary.
+ */
+import type { InspectReport, ProblemJSON, VariableJSON } from '../../../shared/model/inspect-report.js';
+import type { FrostError } from '../errors.js';
+import { dtypeName } from '../tensor/dtype.js';
+import { summarizeGraph } from '../graph/summary.js';
+import type { Source } from '../source/open-source.js';
+import { OBJECT_GRAPH_KEY } from '../source/open-source.js';
+
+export function problemOf(e: FrostError): ProblemJSON {
+  return e.toJSON();
+}
+
+export function inspectSource(source: Source): InspectReport {
+  const variables: VariableJSON[] = (source.reader?.list() ?? []).map((e) => {
+    const v: VariableJSON = { name: e.key, dtype: dtypeName(e.dtype), shape: [...e.shape], bytes: e.bytes };
+    if (e.partitions !== undefined) v.partitions = e.partitions;
+    if (e.shard !== undefined) v.shard = e.shard;
+    const display = source.displayNames.get(e.key);
+    if (display !== undefined && display !== e.key) v.displayName = display;
+    return v;
+  });
+  const report: InspectReport = {
+    path: source.path,
+    format: source.format,
+    checkpoints: source.checkpoints,
+    variables,
+    totalBytes: variables.reduce((n, v) => n + v.bytes, 0),
+    warnings: source.warnings.map(problemOf),
+  };
+  if (source.reader) {
+    report.prefix = source.reader.prefix;
+    report.checkpointFormat = source.reader.format === 'v1' ? 'v1' : source.reader.get(OBJECT_GRAPH_KEY) ? 'tf2-object' : 'v2';
+  }
+  if (source.graph) report.graph = { file: source.graph.file, ...summarizeGraph(source.graph) };
+  return report;
+}
