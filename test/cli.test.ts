@@ -218,3 +218,28 @@ describe('bad input gives one clear sentence and exit code 1', () => {
     expect(r.err).toMatch(/garbage\.bin/);
   });
 });
+
+describe('frost inspect --verify', () => {
+  it('checks every checksum of a healthy checkpoint', async () => {
+    const r = await frostJSON<InspectReport>('inspect', fixture('iris-estimator-queues-2shards'), '--verify');
+    expect(r.verified?.tensors).toBe(17);
+    expect(r.verified?.damaged).toEqual([]);
+    const human = await frost('inspect', fixture('linear-ftrl-2shards'), '--verify');
+    expect(human.code).toBe(0);
+    expect(human.out).toContain('match their checksums');
+  });
+
+  it('names the damaged tensor and exits 1', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const dir = join(tmp, 'damaged');
+    mkdirSync(dir);
+    for (const f of ['checkpoint', 'simple_model.index', 'simple_model.meta']) copyFileSync(fixture('simple-model-freeze-oracle', f), join(dir, f));
+    const data = readFileSync(fixture('simple-model-freeze-oracle', 'simple_model.data-00000-of-00001'));
+    data[5] = (data[5] as number) ^ 0x40;
+    writeFileSync(join(dir, 'simple_model.data-00000-of-00001'), data);
+    const r = await frost('inspect', dir, '--verify');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('1 damaged');
+    expect(r.out).toContain('Model/v2');
+  });
+});

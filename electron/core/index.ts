@@ -5,7 +5,7 @@
 export { FrostError, isFrostError, type FrostErrorCode } from './errors.js';
 export { openSource, OBJECT_GRAPH_KEY, type Source, type OpenOptions } from './source/open-source.js';
 export { findTensor, closestNames, type FoundTensor } from './source/find-tensor.js';
-export { inspectSource, problemOf } from './inspect/inspect.js';
+export { inspectSource, verifySource, problemOf } from './inspect/inspect.js';
 export { openCheckpoint, type CheckpointReader, type TensorEntryInfo } from './checkpoint/reader.js';
 export { loadGraph, type LoadedGraph } from './graph/load-graph.js';
 export { dtypeName, dtypeFromName, dtypeInfo, DT } from './tensor/dtype.js';

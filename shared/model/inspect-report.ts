@@ -101,5 +101,14 @@ export interface InspectReport {
   variables: VariableJSON[];
   totalBytes: number;
   graph?: GraphSummaryJSON;
+  /** Present when the checksums of every tensor were checked (`frost inspect --verify`). */
+  verified?: VerifyResultJSON;
   warnings: ProblemJSON[];
+}
+
+export interface VerifyResultJSON {
+  tensors: number;
+  bytes: number;
+  /** One problem per tensor whose stored bytes do not match their checksum or cannot be read. */
+  damaged: (ProblemJSON & { tensor: string })[];
 }

@@ -1,7 +1,7 @@
 /** `frost inspect PATH [--json] [--step N]`: what is in a checkpoint folder, file or graph. */
 import { basename } from 'node:path';
 import type { InspectReport } from '../../../shared/model/inspect-report.js';
-import { inspectSource, openSource } from '../../core/index.js';
+import { inspectSource, openSource, verifySource } from '../../core/index.js';
 import { flag, int, noExtraPositionals, parse, positional, str } from '../args.js';
 import { formatBytesHuman, plural, table } from '../format.js';
 import { printJSON, type CliIO } from '../io.js';
@@ -14,6 +14,7 @@ warnings. PATH may be a checkpoint folder, a prefix (model.ckpt-1234), any file 
 checkpoint, a .meta/.pb/.pbtxt graph or a SavedModel folder.
 
   --json      print the report as JSON
+  --verify    also check every tensor's stored checksum (exit code 1 if any is damaged)
   --step N    open global step N instead of the latest
   --tags T    SavedModel tag set, comma-separated (default: serve)`;
 
@@ -29,7 +30,7 @@ const FORMAT_NAMES: Record<InspectReport['format'], string> = {
 };
 
 export async function runInspect(argv: string[], io: CliIO): Promise<number> {
-  const p = parse('inspect', argv, { json: { type: 'boolean' }, step: { type: 'string' }, tags: { type: 'string' } });
+  const p = parse('inspect', argv, { json: { type: 'boolean' }, verify: { type: 'boolean' }, step: { type: 'string' }, tags: { type: 'string' } });
   const path = positional('inspect', p, 0, 'PATH (a checkpoint folder, prefix or graph file)');
   noExtraPositionals('inspect', p, 1);
   const step = int('inspect', p, 'step');
@@ -37,12 +38,13 @@ export async function runInspect(argv: string[], io: CliIO): Promise<number> {
   const source = await openSource(path, { ...(step === undefined ? {} : { step }), ...(tags ? { tags } : {}) });
   try {
     const report = inspectSource(source);
+    if (flag(p, 'verify')) report.verified = await verifySource(source);
     if (flag(p, 'json')) printJSON(io, report);
     else io.out(renderInspect(report));
+    return report.verified?.damaged.length ? 1 : 0;
   } finally {
     await source.close();
   }
-  return 0;
 }
 
 export function renderInspect(r: InspectReport): string {
@@ -96,6 +98,13 @@ export function renderInspect(r: InspectReport): string {
       const outs = s.outputs.map((t) => `${t.key}=${t.name}`).join(', ');
       lines.push(`  Signature ${s.key} (${s.method}): ${ins} → ${outs}`);
     }
+  }
+  if (r.verified) {
+    const v = r.verified;
+    lines.push('', v.damaged.length === 0
+      ? `Verified: all ${plural(v.tensors, 'tensor')} (${formatBytesHuman(v.bytes)}) match their checksums.`
+      : `Verified ${plural(v.tensors, 'tensor')}: ${v.damaged.length} damaged:`);
+    for (const d of v.damaged) lines.push(`  - ${d.message}`);
   }
   if (r.warnings.length) {
     lines.push('', `Warnings (${r.warnings.length}):`);

@@ -338,6 +338,43 @@ describe('damaged copies', () => {
     await r.close();
   });
 
+  it('verify() streams checksums without keeping values and finds the damaged tensor', async () => {
+    const prefix = await base();
+    const clean = await BundleV2Reader.open(prefix);
+    for (const e of clean.list()) await clean.verify(e.key);
+    await clean.close();
+    const file = dataFileName(prefix, 0, 2);
+    const bytes = await readFile(file);
+    bytes[6] = (bytes[6] as number) ^ 0x01;
+    await writeFile(file, bytes);
+    const r = await BundleV2Reader.open(prefix);
+    await expectFrost(r.verify('dense/kernel'), 'CRC_MISMATCH', /dense\/kernel/);
+    await r.verify('dense/bias');
+    await r.verify('vocab');
+    await expectFrost(r.verify('nope'), 'TENSOR_NOT_FOUND');
+    await r.close();
+  });
+
+  it('verify() covers every slice of a partitioned tensor, in chunks smaller than a tensor', async () => {
+    const big = new Float32Array(50_000).map((_, i) => i * 0.5);
+    const prefix = await write('verify-part', [
+      { key: 'p', dtype: DT.FLOAT, shape: [100, 500], slices: [
+        { start: [0, 0], data: { kind: 'numeric', dtype: DT.FLOAT, shape: [60, 500], bytes: new Uint8Array(big.buffer, 0, 60 * 500 * 4) } },
+        { start: [60, 0], data: { kind: 'numeric', dtype: DT.FLOAT, shape: [40, 500], bytes: new Uint8Array(big.buffer, 60 * 500 * 4) }, shard: 1 },
+      ] },
+    ], { numShards: 2 });
+    const ok = await BundleV2Reader.open(prefix, { chunkSize: 4096, readAhead: 2 });
+    await ok.verify('p');
+    await ok.close();
+    const file = dataFileName(prefix, 1, 2);
+    const bytes = await readFile(file);
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] as number) ^ 0x80;
+    await writeFile(file, bytes);
+    const bad = await BundleV2Reader.open(prefix, { chunkSize: 4096, readAhead: 2 });
+    await expectFrost(bad.verify('p'), 'CRC_MISMATCH', /"p \(slice at \[60, 0\]\)"|"p"/);
+    await bad.close();
+  });
+
   it('flipped string byte: entry CRC; flipped length: length checksum', async () => {
     const prefix = await base();
     const file = dataFileName(prefix, 0, 2);

@@ -43,6 +43,8 @@ export interface CheckpointReader {
   list(): TensorEntryInfo[];
   get(key: string): TensorEntryInfo | undefined;
   read(key: string, options?: ReadOptions): Promise<TensorData>;
+  /** Checks the stored checksums of one tensor without keeping its value; throws CRC_MISMATCH. */
+  verify(key: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -64,3 +64,47 @@ export async function readChunked(file: RandomAccessFile, offset: number, size: 
   }
   return { bytes, crc };
 }
+
+/**
+ * Streams `size` bytes at `offset` through a small ring of reused buffers, handing each chunk
+ * to `onChunk` in order while the next reads are in flight. Used where the bytes need not
+ * stay in memory — checksum verification, copying tensor payloads into an output file — so
+ * cost is bounded by `chunkSize × readAhead` and no fresh memory has to be faulted in.
+ * The chunk passed to `onChunk` is only valid until it returns.
+ */
+export async function streamChunks(
+  file: RandomAccessFile,
+  offset: number,
+  size: number,
+  onChunk: (chunk: Uint8Array) => void | Promise<void>,
+  options: Omit<ChunkedReadOptions, 'verify'>,
+): Promise<void> {
+  file.checkRange(offset, size, options.what);
+  const chunk = Math.max(1, Math.min(options.chunkSize ?? DEFAULT_CHUNK_SIZE, size || 1));
+  const ahead = Math.max(1, options.readAhead ?? DEFAULT_READ_AHEAD);
+  const ring = Array.from({ length: ahead }, () => allocateExact(chunk));
+  const inFlight: { p: Promise<void>; buf: Uint8Array }[] = [];
+  let next = 0;
+  let slot = 0;
+  const request = (): void => {
+    const len = Math.min(chunk, size - next);
+    const buf = (ring[slot] as Uint8Array).subarray(0, len);
+    slot = (slot + 1) % ahead;
+    const p = file.readInto(buf, offset + next, options.what);
+    p.catch(() => undefined);
+    inFlight.push({ p, buf });
+    next += len;
+  };
+  try {
+    while (next < size && inFlight.length < ahead) request();
+    while (inFlight.length > 0) {
+      const head = inFlight.shift() as { p: Promise<void>; buf: Uint8Array };
+      await head.p;
+      await onChunk(head.buf);
+      // Only now is head's buffer free again, so the next read may reuse it.
+      if (next < size) request();
+    }
+  } finally {
+    await Promise.allSettled(inFlight.map((r) => r.p));
+  }
+}

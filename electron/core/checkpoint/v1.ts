@@ -84,6 +84,11 @@ export class V1Reader implements CheckpointReader {
     return t ? { ...t.info, shape: [...t.info.shape] } : undefined;
   }
 
+  /** V1 has only block checksums (§5), which reading the tensor's blocks checks. */
+  async verify(key: string): Promise<void> {
+    await this.read(key);
+  }
+
   async read(key: string, _options: ReadOptions = {}): Promise<TensorData> {
     // V1 values are protobufs inside CRC-checked blocks: there is no per-tensor checksum.
     const t = this.tensors.get(key);

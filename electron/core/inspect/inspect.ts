@@ -2,8 +2,8 @@
  * The report behind `frost inspect` and the app's side panels: what the source is, its
  * checkpoint steps, every variable (checkpoint key, dtype, shape, bytes) and a graph summary.
  */
-import type { InspectReport, ProblemJSON, VariableJSON } from '../../../shared/model/inspect-report.js';
-import type { FrostError } from '../errors.js';
+import type { InspectReport, ProblemJSON, VariableJSON, VerifyResultJSON } from '../../../shared/model/inspect-report.js';
+import { FrostError } from '../errors.js';
 import { dtypeName } from '../tensor/dtype.js';
 import { summarizeGraph } from '../graph/summary.js';
 import type { Source } from '../source/open-source.js';
@@ -36,4 +36,27 @@ export function inspectSource(source: Source): InspectReport {
   }
   if (source.graph) report.graph = { file: source.graph.file, ...summarizeGraph(source.graph) };
   return report;
+}
+
+/**
+ * Checks every tensor's stored checksum (streamed, nothing kept in memory): the answer to
+ * "did this checkpoint survive the copy from the training box?".
+ */
+export async function verifySource(source: Source, onProgress?: (done: number, total: number) => void): Promise<VerifyResultJSON> {
+  const result: VerifyResultJSON = { tensors: 0, bytes: 0, damaged: [] };
+  const reader = source.reader;
+  if (!reader) return result;
+  const entries = reader.list().filter((e) => !e.opaque);
+  for (const [i, e] of entries.entries()) {
+    try {
+      await reader.verify(e.key);
+    } catch (err) {
+      if (!(err instanceof FrostError)) throw err;
+      result.damaged.push({ tensor: e.key, ...err.toJSON() });
+    }
+    result.tensors++;
+    result.bytes += e.bytes;
+    onProgress?.(i + 1, entries.length);
+  }
+  return result;
 }
