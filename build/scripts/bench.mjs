@@ -18,6 +18,7 @@ const core = await import(join(root, 'dist', 'electron', 'core', 'index.js'));
 const { writeBundleV2 } = await import(join(root, 'dist', 'electron', 'core', 'checkpoint', 'bundle-writer.js'));
 const { decodeGraphBytes } = await import(join(root, 'dist', 'electron', 'core', 'graph', 'load-graph.js'));
 
+const py = join(root, '.venv-tf', 'bin', 'python');
 const ms = (t0) => performance.now() - t0;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function rawRead(file, chunk = 8 << 20) {
@@ -34,7 +35,7 @@ function rawRead(file, chunk = 8 << 20) {
 // baseline and the measured code of a section always share that process.
 const section = process.argv[2];
 if (section === undefined) {
-  for (const name of ['meta', 'shard']) {
+  for (const name of ['meta', 'shard', 'freeze']) {
     execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), name], { stdio: 'inherit' });
   }
   process.exit(0);
@@ -42,7 +43,6 @@ if (section === undefined) {
 
 // 1. The 30k-node .meta.
 if (section === 'meta') {
-const py = join(root, '.venv-tf', 'bin', 'python');
 const metaPrefix = join(cache, 'mlp400', 'model.ckpt');
 if (!existsSync(`${metaPrefix}.meta`) && existsSync(py)) {
   mkdirSync(dirname(metaPrefix), { recursive: true });
@@ -119,4 +119,64 @@ await reader.close();
 const [raw, verify, rawFresh, read] = [times.raw, times.verify, times.rawFresh, times.read].map(median);
 console.log(`shard verify: ${(size / 2 ** 20).toFixed(0)} MiB: raw sequential read ${mbps(raw)}; Frost read + crc32c of every tensor (streamed) ${mbps(verify)} = ${((100 * raw) / verify).toFixed(0)} % of raw speed (target >= 50 %)`);
 console.log(`tensor read: Frost read + crc32c into memory ${mbps(read)} = ${((100 * rawFresh) / read).toFixed(0)} % of a raw read of the file into fresh memory (fs.readFileSync, ${mbps(rawFresh)}); ${((100 * raw) / read).toFixed(0)} % of the reused-buffer raw read`);
+}
+
+// 3. Freezing: a >= 512 MB checkpoint vs `cp` of its data shard (target <= 2.5x, peak RSS <=
+//    300 MB), and the 30k-node training graph (target <= 1 s). TensorFlow's own freeze_graph
+//    runs on the same inputs for reference when .venv-tf exists.
+if (section === 'freeze') {
+  const timed = (cmd, args) => {
+    // The child reports its own peak RSS, so the number is Frost's, not this script's.
+    const t0 = performance.now();
+    const outText = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    return { ms: ms(t0), out: outText };
+  };
+  const frostFreeze = (prefix, outputs, out) => {
+    const wrapper = `const { run } = await import(${JSON.stringify(join(root, 'dist', 'electron', 'cli', 'main.js'))});
+      const code = await run(${JSON.stringify(['freeze', prefix, '--outputs', outputs, '--out', out, '--json'])}, { out: () => {}, err: (t) => process.stderr.write(t + '\\n') });
+      console.log(JSON.stringify({ code, maxRssKB: process.resourceUsage().maxRSS }));`;
+    const r = timed(process.execPath, ['--input-type=module', '-e', wrapper]);
+    return { ms: r.ms, ...JSON.parse(r.out.trim().split('\n').at(-1)) };
+  };
+  const bigPrefix = join(cache, 'big-tf', 'model.ckpt');
+  if (!existsSync(`${bigPrefix}-1.index`) && existsSync(py)) {
+    console.log('writing a 512 MiB TF1 checkpoint with TensorFlow (once)...');
+    execFileSync(py, [join(root, 'bench', 'make_big_checkpoint.py'), bigPrefix], { stdio: 'inherit' });
+  }
+  if (existsSync(`${bigPrefix}-1.index`)) {
+    const prefix = `${bigPrefix}-1`;
+    const shardFile = `${prefix}.data-00000-of-00001`;
+    const out = join(cache, 'big-frozen.pb');
+    const cps = [];
+    const frosts = [];
+    let rss = 0;
+    for (let i = 0; i < 3; i++) {
+      cps.push(timed('cp', [shardFile, join(cache, 'shard-copy')]).ms);
+      const f = frostFreeze(prefix, 'y', out);
+      if (f.code !== 0) throw new Error('frost freeze failed in the bench');
+      frosts.push(f.ms);
+      rss = Math.max(rss, f.maxRssKB);
+    }
+    const size = statSync(shardFile).size;
+    console.log(`freeze 512 MiB: frost freeze ${median(frosts).toFixed(0)} ms vs cp of the data shard ${median(cps).toFixed(0)} ms = ${(median(frosts) / median(cps)).toFixed(2)}x (target <= 2.5x); peak RSS ${(rss / 1024).toFixed(0)} MB (target <= 300 MB); ${(size / 2 ** 20).toFixed(0)} MiB of weights`);
+    if (existsSync(py) && !process.env.FROST_BENCH_NO_TF) {
+      const tfr = timed(py, [join(root, 'bench', 'tf_freeze_graph.py'), prefix, 'y', join(cache, 'big-tf-frozen.pb')]);
+      const m = /TF_FREEZE_MS (\d+) TF_TOTAL_MS (\d+) TF_MAXRSS_KB (\d+)/.exec(tfr.out);
+      if (m) console.log(`  TensorFlow freeze_graph on the same checkpoint: ${m[2]} ms wall (${m[1]} ms freezing after import), peak RSS ${(Number(m[3]) / 1024).toFixed(0)} MB`);
+    }
+  } else {
+    console.log('SKIP freeze 512 MiB: no .venv-tf with TensorFlow to write the checkpoint');
+  }
+  const mlp = join(cache, 'mlp400', 'model.ckpt');
+  if (existsSync(`${mlp}.meta`)) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(frostFreeze(mlp, 'probabilities', join(cache, 'mlp-frozen.pb')));
+    const inProcess = runs.map((r) => r.ms);
+    console.log(`freeze 30k-node training graph: ${median(inProcess).toFixed(0)} ms wall incl. Node start-up (target <= 1 s)`);
+    if (existsSync(py) && !process.env.FROST_BENCH_NO_TF) {
+      const tfr = timed(py, [join(root, 'bench', 'tf_freeze_graph.py'), mlp, 'probabilities', join(cache, 'mlp-tf-frozen.pb')]);
+      const m = /TF_FREEZE_MS (\d+) TF_TOTAL_MS (\d+) TF_MAXRSS_KB (\d+)/.exec(tfr.out);
+      if (m) console.log(`  TensorFlow freeze_graph on the same graph: ${m[2]} ms wall (${m[1]} ms after import), peak RSS ${(Number(m[3]) / 1024).toFixed(0)} MB`);
+    }
+  }
 }

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { isFrostError } from '../core/index.js';
 import { exportHelp, runExport } from './commands/export.js';
+import { freezeHelp, runFreeze } from './commands/freeze.js';
 import { inspectHelp, runInspect } from './commands/inspect.js';
+import { outputsHelp, runOutputs } from './commands/outputs.js';
 import { runTensor, tensorHelp } from './commands/tensor.js';
 import { processIO, type CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   inspect: { summary: 'list checkpoint steps, variables and the graph summary', help: inspectHelp, run: runInspect },
   tensor: { summary: "show one tensor's stats, histogram and values; --npy to save it", help: tensorHelp, run: runTensor },
   export: { summary: 'write every variable into one .npz file', help: exportHelp, run: runExport },
+  freeze: { summary: 'freeze a checkpoint into a frozen GraphDef .pb (+ manifest)', help: freezeHelp, run: runFreeze },
+  outputs: { summary: 'rank the likely outputs and inputs of a graph', help: outputsHelp, run: runOutputs },
 };
 
 function version(): string {

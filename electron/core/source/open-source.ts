@@ -22,6 +22,8 @@ export interface OpenOptions {
   step?: number;
   /** SavedModel tag set (default: serve, or the only one). */
   tags?: string[];
+  /** Use this graph file (.meta, .pb, .pbtxt) instead of the one paired with the checkpoint. */
+  graph?: string;
 }
 
 export interface Source {
@@ -52,6 +54,7 @@ interface Plan {
 export async function openSource(input: string, options: OpenOptions = {}): Promise<Source> {
   const path = resolve(input);
   const plan = await planSource(path, options);
+  if (options.graph !== undefined) plan.graphFile = resolve(options.graph);
   let reader: CheckpointReader | undefined;
   let graph: LoadedGraph | undefined;
   try {

@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""Build the freeze conformance cases and run TensorFlow's own freeze_graph on each.
+
+Usage:  python conformance/freeze_cases.py OUTDIR [--fixtures DIR]
+
+Every case is a normal TF1 checkpoint folder OUTDIR/<case>/ (`checkpoint` state file,
+`model.ckpt-N.index/.data/.meta`, written by tf.compat.v1.train.Saver from a graph built with
+the TF1 APIs, fixed seeds) plus `case.json`:
+
+    {"case": "queue_batch", "prefix": "model.ckpt-3", "meta": "model.ckpt-3.meta",
+     "about": "...", "variants": [{
+        "name": "queue_batch",            # a row of the report
+        "outputs": ["probs"],             # node names to freeze
+        "feeds": {"batch:0": ARRAY},      # what a user of the inference graph feeds: its
+                                          # placeholders, or for queue cases the dequeue
+                                          # tensors Frost replaces by placeholders
+        "expected": {"probs": ARRAY},     # the original checkpoint, restored in a session
+                                          # (import_meta_graph + restore), run with `feeds`
+        "frost_out": "frost_frozen.pb",   # where `frost freeze --out` writes
+        "tf_catalogue": "...",            # what freezing.md says TF's freeze_graph does
+        "tf": {"status": "PASS"|"FAIL", "stage", "reason", "max_abs_diff", "seconds", "modes"}
+     }]}
+
+ARRAY is freeze_common.encode's JSON form. `tf` is TensorFlow's freeze_graph (tensorflow.python.
+tools.freeze_graph, --input_meta_graph + --input_checkpoint, binary) followed by a run of its
+result fed as a deployed model is fed (placeholders only, 2 s time limit). OUTDIR/manifest.json
+is written last and lists every variant.
+
+The TF1 cases run here with disable_v2_behavior() (classic ref variables); the v2 control flow
+case runs at the same time in a child process (`--v2cf OUTDIR`) that enables control flow v2,
+and so does the big training graph (`--big OUTDIR`), to use both cores. Values shared with
+make_checkpoints.py (special floats, full-range ints, odd strings) come from its helpers.
+"""
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.dont_write_bytecode = True  # no __pycache__ in conformance/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tensorflow.python.tools import freeze_graph  # noqa: E402
+
+from freeze_common import decode, deployed_feeds, encode, first_line, load_graph_def, run_frozen  # noqa: E402
+from make_checkpoints import STRINGS, slice_initializer, values_for  # noqa: E402
+
+tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+
+FEATURES = 8
+HIDDEN = 16
+CLASSES = 5
+BATCH = 4
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def case_dir_for(outdir, case):
+    path = os.path.join(outdir, case)
+    if os.path.exists(path):
+        shutil.rmtree(path)
+    os.makedirs(path)
+    return path
+
+
+def ref_var(name, value, dtype=None):
+    return tf.compat.v1.Variable(value, name=name, dtype=dtype, use_resource=False)
+
+
+def dense(h, units, name, use_resource=False):
+    with tf.compat.v1.variable_scope(name):
+        w = tf.compat.v1.get_variable("kernel", [h.shape[-1], units], use_resource=use_resource,
+                                      initializer=tf.compat.v1.glorot_uniform_initializer())
+        b = tf.compat.v1.get_variable("bias", [units], use_resource=use_resource,
+                                      initializer=tf.compat.v1.random_normal_initializer(stddev=0.1))
+        return tf.matmul(h, w) + b
+
+
+def save(sess, case_dir, step, saver=None):
+    saver = saver or tf.compat.v1.train.Saver()
+    prefix = saver.save(sess, os.path.join(case_dir, "model.ckpt"), global_step=step)
+    return os.path.basename(prefix)
+
+
+def meta_nodes(path):
+    mg = tf.compat.v1.MetaGraphDef()
+    with open(path, "rb") as f:
+        mg.ParseFromString(f.read())
+    return len(mg.graph_def.node)
+
+
+def restore_and_run(case_dir, prefix, meta, outputs, feeds):
+    """The expected outputs: the checkpoint restored into its own meta graph, run with feeds."""
+    with tf.Graph().as_default() as graph, tf.compat.v1.Session(graph=graph) as sess:
+        saver = tf.compat.v1.train.import_meta_graph(os.path.join(case_dir, meta))
+        saver.restore(sess, os.path.join(case_dir, prefix))
+        fetches = {o: graph.get_tensor_by_name(o + ":0") for o in outputs}
+        feed_dict = {graph.get_tensor_by_name(k): v for k, v in feeds.items()}
+        return sess.run(fetches, feed_dict)
+
+
+def variant(name, outputs, feeds, expected, catalogue, frost_out="frost_frozen.pb", tf_modes=("meta",)):
+    return {"name": name, "outputs": list(outputs), "feeds": {k: encode(v) for k, v in feeds.items()},
+            "expected": {k: encode(v) for k, v in expected.items()}, "frost_out": frost_out,
+            "tf_catalogue": catalogue, "tf_modes": list(tf_modes)}
+
+
+def checkpoint_case(case_dir, prefix, about, variants):
+    """Computes each variant's expected outputs from the saved checkpoint and writes case.json."""
+    meta = prefix + ".meta"
+    for v in variants:
+        feeds = {k: decode(a) for k, a in v["feeds"].items()}
+        got = restore_and_run(case_dir, prefix, meta, v["outputs"], feeds)
+        v["expected"] = {k: encode(a) for k, a in got.items()}
+    return {"case": os.path.basename(case_dir), "prefix": prefix, "meta": meta, "about": about,
+            "nodes": meta_nodes(os.path.join(case_dir, meta)), "variants": variants}
+
+
+# ----------------------------------------------------------------------------- TF freeze_graph
+
+def tf_freeze_one(case_dir, case, v, mode):
+    """freeze_graph in `mode` ("meta": --input_meta_graph; "graph": --input_graph, TF's default
+    restore path that maps checkpoint keys to `key:0` tensors), then a deployed run."""
+    os.makedirs(os.path.join(case_dir, "tf"), exist_ok=True)
+    out = os.path.join(case_dir, "tf", f"{v['name'].replace('/', '_')}.{mode}.pb")
+    prefix = os.path.join(case_dir, case["prefix"])
+    meta = os.path.join(case_dir, case["meta"])
+    kwargs = dict(input_saver="", input_binary=True, input_checkpoint=prefix,
+                  output_node_names=",".join(v["outputs"]), restore_op_name="save/restore_all",
+                  filename_tensor_name="save/Const:0", output_graph=out, clear_devices=True, initializer_nodes="")
+    try:
+        # (freeze_graph prints "Loaded meta graph file ..." on stdout.)
+        with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()):
+            if mode == "meta":
+                freeze_graph.freeze_graph(input_graph="", input_meta_graph=meta, **kwargs)
+            else:
+                # The plain GraphDef of the meta graph, as `tf.train.write_graph` would save it.
+                mg = tf.compat.v1.MetaGraphDef()
+                with open(meta, "rb") as f:
+                    mg.ParseFromString(f.read())
+                graph_pb = os.path.join(case_dir, "tf", "graph.pb")
+                with open(graph_pb, "wb") as f:
+                    f.write(mg.graph_def.SerializeToString())
+                freeze_graph.freeze_graph(input_graph=graph_pb, **kwargs)
+    except Exception as e:  # noqa: BLE001 - every failure is a verdict
+        return {"status": "FAIL", "stage": "freeze", "reason": f"freeze_graph: {first_line(e)}"}
+    gd = load_graph_def(out)
+    feeds = deployed_feeds(gd, {k: decode(a) for k, a in v["feeds"].items()})
+    expected = {k: decode(a) for k, a in v["expected"].items()}
+    return run_frozen(gd, v["outputs"], feeds, expected)
+
+
+def tf_freeze(case_dir, case):
+    for v in case["variants"]:
+        start = time.perf_counter()
+        results = {mode: tf_freeze_one(case_dir, case, v, mode) for mode in v["tf_modes"]}
+        headline = dict(results[v["tf_modes"][0]])
+        if len(results) > 1:
+            headline["reason"] = f"{v['tf_modes'][0]} path: {headline['reason']}; " + "; ".join(
+                f"{m} path: {r['status']}" + ("" if r["status"] == "PASS" else f" ({r['reason']})")
+                for m, r in list(results.items())[1:])
+        headline["modes"] = results
+        headline["seconds"] = round(time.perf_counter() - start, 2)
+        v["tf"] = headline
+
+
+def finish(outdir, case):
+    """Runs TF's freeze_graph on the case and writes case.json; returns the case."""
+    case_dir = os.path.join(outdir, case["case"])
+    tf_freeze(case_dir, case)
+    with open(os.path.join(case_dir, "case.json"), "w", encoding="utf-8") as f:
+        json.dump(case, f, indent=1)
+        f.write("\n")
+    return case
+
+
+# ----------------------------------------------------------------------------- queue cases
+
+def write_tfrecords(path, rng, n=32):
+    with tf.io.TFRecordWriter(path) as w:
+        for i in range(n):
+            ex = tf.train.Example(features=tf.train.Features(feature={
+                "features": tf.train.Feature(float_list=tf.train.FloatList(value=rng.standard_normal(FEATURES))),
+                "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % CLASSES])),
+            }))
+            w.write(ex.SerializeToString())
+
+
+def queue_case(outdir, name, shuffle):
+    """string_input_producer over a TFRecord file + TFRecordReader + parse_single_example +
+    batch/shuffle_batch of (float features, int label) -> MLP -> logits, probs, loss."""
+    case_dir = case_dir_for(outdir, name)
+    rng = np.random.RandomState(21 if shuffle else 20)
+    records = os.path.join(case_dir, "train.tfrecord")
+    write_tfrecords(records, rng)
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(1)
+        files = tf.compat.v1.train.string_input_producer([records], shuffle=False)
+        _, serialized = tf.compat.v1.TFRecordReader().read(files)
+        parsed = tf.io.parse_single_example(serialized, {
+            "features": tf.io.FixedLenFeature([FEATURES], tf.float32),
+            "label": tf.io.FixedLenFeature([], tf.int64)})
+        example = [parsed["features"], tf.cast(parsed["label"], tf.int32)]
+        if shuffle:
+            feats, labels = tf.compat.v1.train.shuffle_batch(example, BATCH, capacity=64, min_after_dequeue=8, seed=2)
+        else:
+            feats, labels = tf.compat.v1.train.batch(example, BATCH)
+        h = tf.nn.relu(dense(feats, HIDDEN, "hidden1"))
+        h = tf.nn.relu(dense(h, HIDDEN, "hidden2"))
+        logits = tf.identity(dense(h, CLASSES, "out"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+        tf.compat.v1.summary.scalar("loss", loss)
+        step = tf.compat.v1.train.get_or_create_global_step()
+        train = tf.compat.v1.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+        # A few training steps, fed through the dequeue outputs (deterministic: no queue threads).
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train, {feats: rng.standard_normal((BATCH, FEATURES)).astype(np.float32),
+                                 labels: rng.randint(0, CLASSES, BATCH).astype(np.int32)})
+            prefix = save(sess, case_dir, 3)
+        f_name, l_name = feats.name, labels.name  # batch:0, batch:1 (shuffle_batch:0, :1)
+    feeds = {f_name: rng.standard_normal((BATCH, FEATURES)).astype(np.float32)}
+    feeds_with_label = {**feeds, l_name: np.array([1, 0, 4, 2], np.int32)}
+    hang = "freeze passes but keeps the queue + dequeue: the frozen graph hangs on dequeue (§6.3, §8 row 7)"
+    return checkpoint_case(case_dir, prefix, f"{'shuffle_batch' if shuffle else 'batch'} queue pipeline -> MLP", [
+        variant(name, ["probs"], feeds, {}, hang),
+        variant(f"{name}/probs+loss", ["probs", "loss"], feeds_with_label, {}, hang, frost_out="frost_frozen.probs+loss.pb"),
+    ])
+
+
+def queue_batch(outdir):
+    return queue_case(outdir, "queue_batch", shuffle=False)
+
+
+def queue_shuffle_batch(outdir):
+    return queue_case(outdir, "queue_shuffle_batch", shuffle=True)
+
+
+# ----------------------------------------------------------------------------- batch norm cond
+
+def bn_cond_ref(outdir):
+    """Batch norm with ref variables; moving mean/var updated with AssignSub inside
+    tf.cond(is_training, ...) where is_training = placeholder_with_default(False)."""
+    case_dir = case_dir_for(outdir, "bn_cond_ref")
+    rng = np.random.RandomState(30)
+    width = 6
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(3)
+        x = tf.compat.v1.placeholder(tf.float32, [None, width], name="x")
+        is_training = tf.compat.v1.placeholder_with_default(False, [], name="is_training")
+        with tf.compat.v1.variable_scope("bn"):
+            gamma = ref_var("gamma", rng.uniform(0.5, 1.5, width).astype(np.float32))
+            beta = ref_var("beta", rng.standard_normal(width).astype(np.float32))
+            moving_mean = ref_var("moving_mean", np.zeros(width, np.float32))
+            moving_var = ref_var("moving_variance", np.ones(width, np.float32))
+        decay = 0.9
+
+        def train_branch():
+            mean, var = tf.nn.moments(x, [0])
+            update_mean = tf.compat.v1.assign_sub(moving_mean, (moving_mean - mean) * (1 - decay))
+            update_var = tf.compat.v1.assign_sub(moving_var, (moving_var - var) * (1 - decay))
+            with tf.control_dependencies([update_mean, update_var]):
+                return tf.identity(mean), tf.identity(var)
+
+        def infer_branch():
+            return tf.identity(moving_mean), tf.identity(moving_var)
+
+        mean, var = tf.cond(is_training, train_branch, infer_branch, name="bn_cond")
+        h = tf.nn.batch_normalization(x, mean, var, beta, gamma, 1e-3)
+        tf.identity(dense(tf.nn.relu(h), 3, "head"), name="y")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(5):  # update the moving statistics through the training branch
+                sess.run([mean, var], {x: (rng.standard_normal((8, width)) * 2 + 1).astype(np.float32), is_training: True})
+            prefix = save(sess, case_dir, 5)
+    feeds = {"x:0": rng.standard_normal((5, width)).astype(np.float32), "is_training:0": np.array(False)}
+    return checkpoint_case(case_dir, prefix, "batch norm, ref variables, AssignSub in tf.cond(is_training)", [
+        variant("bn_cond_ref", ["y"], feeds, {}, "import fails: ... expected float_ref (§8 row 1, §11.6)")])
+
+
+# ----------------------------------------------------------------------------- resource while loops
+
+def resource_while(outdir, name):
+    """Resource variables and a partitioned resource variable read inside a tf.while_loop; the
+    control flow version is whatever this process has enabled."""
+    case_dir = case_dir_for(outdir, name)
+    rng = np.random.RandomState(40)
+    width, vocab = 4, 10
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(4)
+        x = tf.compat.v1.placeholder(tf.float32, [None, width], name="x")
+        ids = tf.compat.v1.placeholder(tf.int32, [None], name="ids")
+        w = tf.compat.v1.get_variable("w", initializer=(rng.standard_normal((width, width)) * 0.5).astype(np.float32), use_resource=True)
+        b = tf.compat.v1.get_variable("b", initializer=rng.standard_normal(width).astype(np.float32), use_resource=True)
+        emb = tf.compat.v1.get_variable(
+            "emb", shape=[vocab, width], dtype=tf.float32, use_resource=True,
+            initializer=slice_initializer(rng.standard_normal((vocab, width)).astype(np.float32)),
+            partitioner=tf.compat.v1.fixed_size_partitioner(3))
+
+        def body(i, h):
+            e = tf.compat.v1.nn.embedding_lookup(emb, ids, partition_strategy="div")
+            return i + 1, tf.tanh(tf.matmul(h, w) + b + e)
+
+        _, h = tf.while_loop(lambda i, h: i < 3, body, [tf.constant(0), x])
+        tf.identity(h, name="y")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+    feeds = {"x:0": rng.standard_normal((6, width)).astype(np.float32), "ids:0": np.array([0, 3, 4, 9, 7, 3], np.int32)}
+    v2 = tf.compat.v1.control_flow_v2_enabled()
+    catalogue = ("import fails: Node 'while' has an _output_shapes attribute inconsistent with the GraphDef" if v2
+                 else "§11.5: reads in a v1 loop freeze fine (Enter retyped); a ResourceGather in the loop is not covered")
+    return checkpoint_case(case_dir, prefix, f"resource + partitioned variables in a {'v2 (functional While)' if v2 else 'v1'} while loop", [
+        variant(name, ["y"], feeds, {}, catalogue)])
+
+
+def resource_while_v1(outdir):
+    assert not tf.compat.v1.control_flow_v2_enabled()
+    return resource_while(outdir, "resource_while_v1")
+
+
+def resource_while_v2(outdir):
+    assert tf.compat.v1.control_flow_v2_enabled()
+    return resource_while(outdir, "resource_while_v2")
+
+
+# ----------------------------------------------------------------------------- every dtype
+
+NUMERIC = ["float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+           "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128"]
+BITS = {"float16": tf.uint16, "bfloat16": tf.uint16, "float32": tf.uint32, "float64": tf.int64}
+
+
+def all_dtypes(outdir):
+    """A variable of every dtype (values from make_checkpoints.values_for: NaN payloads,
+    subnormals, infinities, full-range ints, odd strings). Outputs read every element:
+    `values` (all casts to float64), `bits` (raw bits of the float types), `ints` (exact ints),
+    `words` (a string vocabulary gathered by `ids`) and `y` (x @ a float32 weight)."""
+    case_dir = case_dir_for(outdir, "all_dtypes")
+    rng = np.random.RandomState(50)
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3], name="x")
+        ids = tf.compat.v1.placeholder(tf.int32, [None], name="ids")
+        made = {d: ref_var(f"vars/{d}", values_for(d, [2, 3], rng), tf.as_dtype(d)) for d in NUMERIC}
+        vocab = ref_var("vars/vocab", np.array(STRINGS, dtype=object), tf.string)
+        scalar = ref_var("vars/string_scalar", np.array("naïve — scalar".encode("utf-8"), dtype=object), tf.string)
+        weight = ref_var("weight", rng.standard_normal((3, 2)).astype(np.float32))
+        values, ints, bits = [], [], []
+        for d, v in made.items():
+            flat = tf.reshape(v, [-1])
+            if d.startswith("complex"):
+                parts = [tf.math.real(flat), tf.math.imag(flat)]
+                bits += [tf.cast(tf.bitcast(p, tf.uint32 if d == "complex64" else tf.int64), tf.int64) for p in parts]
+                values += [tf.cast(p, tf.float64) for p in parts]
+                continue
+            values.append(tf.cast(tf.cast(flat, tf.float32), tf.float64) if d == "bfloat16" else tf.cast(flat, tf.float64))
+            if d in BITS:
+                bits.append(tf.cast(tf.bitcast(flat, BITS[d]), tf.int64))
+            else:
+                ints.append(tf.cast(flat, tf.int64))
+        tf.concat(values, 0, name="values")
+        tf.concat(ints, 0, name="ints")
+        tf.concat(bits, 0, name="bits")
+        tf.strings.join([tf.gather(vocab, ids), scalar], separator="|", name="words")
+        tf.matmul(x, weight, name="y")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+    feeds = {"x:0": rng.standard_normal((4, 3)).astype(np.float32), "ids:0": np.array([7, 0, 2, 1, 3, 6], np.int32)}
+    return checkpoint_case(case_dir, prefix, "a ref variable of every dtype incl. strings; outputs read every value", [
+        variant("all_dtypes", ["y", "values", "ints", "bits", "words"], feeds, {},
+                "not covered (§12: make_tensor_proto for half/bfloat16/complex/bool not checked)")])
+
+
+# ----------------------------------------------------------------------------- renamed saver
+
+def renamed_saver(outdir):
+    """Saver({'w2': w1, 'w1': w2, 'custom/bias': b}): checkpoint keys differ from variable
+    names (two are even swapped), so matching keys to `key:0` tensors restores wrong values or
+    leaves variables uninitialized."""
+    case_dir = case_dir_for(outdir, "renamed_saver")
+    rng = np.random.RandomState(60)
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 4], name="x")
+        w1 = ref_var("w1", rng.standard_normal((4, 4)).astype(np.float32))
+        w2 = ref_var("w2", rng.standard_normal((4, 4)).astype(np.float32))
+        b = ref_var("b", rng.standard_normal(4).astype(np.float32))
+        tf.matmul(tf.tanh(tf.matmul(x, w1) + b), w2, name="y")
+        saver = tf.compat.v1.train.Saver({"w2": w1, "w1": w2, "custom/bias": b})
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1, saver)
+    feeds = {"x:0": rng.standard_normal((3, 4)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "Saver var_list dict: keys swapped/renamed", [
+        variant("renamed_saver", ["y"], feeds, {},
+                "default path (--input_graph) restores by key name: uninitialized value (§2.2 step 5.4, §8 row 5); "
+                "--input_meta_graph passes", tf_modes=("graph", "meta"))])
+
+
+# ----------------------------------------------------------------------------- big training graph
+
+def big_training_graph(outdir, layers=300):
+    """A deep narrow MLP with Adam, histogram + scalar summaries and a Saver: 20k+ nodes."""
+    case_dir = case_dir_for(outdir, "big_training_graph")
+    rng = np.random.RandomState(70)
+    inputs, width = 16, 8
+    with tf.Graph().as_default() as graph:
+        tf.compat.v1.set_random_seed(7)
+        x = tf.compat.v1.placeholder(tf.float32, [None, inputs], name="x")
+        labels = tf.compat.v1.placeholder(tf.int64, [None], name="labels")
+        h = x
+        for i in range(layers):
+            with tf.compat.v1.variable_scope(f"layer_{i:03d}"):
+                fan_in = h.shape[-1]
+                w = tf.compat.v1.get_variable("kernel", [fan_in, width], initializer=tf.compat.v1.glorot_uniform_initializer())
+                b = tf.compat.v1.get_variable("bias", [width], initializer=tf.compat.v1.zeros_initializer())
+                h = tf.nn.relu(tf.matmul(h, w) + b) + (h if fan_in == width else 0.0)
+                tf.compat.v1.summary.histogram("kernel", w)
+        logits = tf.identity(dense(h, CLASSES, "head"), name="logits")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+        tf.compat.v1.summary.scalar("loss", loss)
+        tf.compat.v1.summary.merge_all()
+        step = tf.compat.v1.train.get_or_create_global_step()
+        train = tf.compat.v1.train.AdamOptimizer(1e-3).minimize(loss, global_step=step, name="train")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(2):
+                sess.run(train, {x: rng.standard_normal((16, inputs)).astype(np.float32), labels: rng.randint(0, CLASSES, 16)})
+            prefix = save(sess, case_dir, 2)
+        nodes = len(graph.as_graph_def().node)
+    assert nodes >= 20000, nodes
+    feeds = {"x:0": rng.standard_normal((5, inputs)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, f"{layers}-layer MLP + Adam + summaries, {nodes} nodes", [
+        variant("big_training_graph", ["logits"], feeds, {}, "passes")])
+
+
+# ----------------------------------------------------------------------------- fixture oracle pairs
+
+FIXTURES = [
+    # case, fixture folder, checkpoint prefix, meta, outputs, {input: (dtype, shape)}
+    ("fixture_mnist_softmax_v1", "mnist-softmax-v1-freeze-oracle", "model.ckpt", "model.ckpt.meta", ["output"],
+     {"input:0": (np.float32, (5, 784))}),
+    ("fixture_simple_model", "simple-model-freeze-oracle", "simple_model", "simple_model.meta", ["Model/add"], {}),
+]
+
+
+def fixture_cases(outdir, fixtures_dir):
+    """The shipped oracle pairs: a copy of the fixture folder; expected outputs = TF's shipped
+    frozen_model.pb run with the feeds (checked against the restored checkpoint too)."""
+    cases = []
+    for case, folder, prefix, meta, outputs, inputs in FIXTURES:
+        src = os.path.join(fixtures_dir, folder)
+        if not os.path.isdir(src):
+            print(f"  {case}: SKIP, fixture folder {src} is missing", flush=True)
+            continue
+        start = time.perf_counter()
+        case_dir = os.path.join(outdir, case)
+        if os.path.exists(case_dir):
+            shutil.rmtree(case_dir)
+        shutil.copytree(src, case_dir)
+        rng = np.random.RandomState(80)
+        feeds = {k: rng.random_sample(shape).astype(dt) for k, (dt, shape) in inputs.items()}
+        restored = restore_and_run(case_dir, prefix, meta, outputs, feeds)
+        shipped = load_graph_def(os.path.join(case_dir, "frozen_model.pb"))
+        with tf.Graph().as_default() as graph, tf.compat.v1.Session(graph=graph) as sess:
+            tf.compat.v1.import_graph_def(shipped, name="")
+            expected = sess.run({o: o + ":0" for o in outputs}, {k: v for k, v in feeds.items()})
+        for o in outputs:
+            assert np.allclose(expected[o], restored[o], rtol=1e-5, atol=1e-5), (case, o)
+        doc = {"case": case, "prefix": prefix, "meta": meta, "fixture": folder, "nodes": meta_nodes(os.path.join(case_dir, meta)),
+               "about": f"fixture {folder}: expected = TF's shipped frozen_model.pb",
+               "variants": [variant(case, outputs, feeds, expected, "passes (TF froze it itself)")]}
+        cases.append(finish(outdir, doc))
+        print(f"  {case}: {time.perf_counter() - start:.1f} s", flush=True)
+    return cases
+
+
+# ----------------------------------------------------------------------------- main
+
+TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver]
+CHILD_CASES = {"--v2cf": [resource_while_v2], "--big": [big_training_graph]}
+
+
+def run_cases(cases, outdir):
+    done = []
+    for make in cases:
+        start = time.perf_counter()
+        done.append(finish(outdir, make(outdir)))
+        print(f"  {make.__name__}: {time.perf_counter() - start:.1f} s", flush=True)
+    return done
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] in CHILD_CASES:
+        if args[0] == "--v2cf":
+            tf.compat.v1.disable_v2_behavior()
+            tf.compat.v1.enable_control_flow_v2()
+        else:
+            tf.compat.v1.disable_v2_behavior()
+        run_cases(CHILD_CASES[args[0]], args[1])
+        return
+    fixtures_dir = None
+    if len(args) == 3 and args[1] == "--fixtures":
+        fixtures_dir = args[2]
+        args = args[:1]
+    if len(args) != 1 or args[0].startswith("-"):
+        sys.exit("usage: freeze_cases.py OUTDIR [--fixtures DIR]")
+    outdir = os.path.abspath(args[0])
+    os.makedirs(outdir, exist_ok=True)
+    start = time.perf_counter()
+    children = [(flag, subprocess.Popen([sys.executable, os.path.abspath(__file__), flag, outdir], stdout=subprocess.PIPE, text=True))
+                for flag in CHILD_CASES]
+    tf.compat.v1.disable_v2_behavior()
+    print(f"TensorFlow {tf.__version__}, numpy {np.__version__}", flush=True)
+    run_cases(TF1_CASES, outdir)
+    if fixtures_dir:
+        fixture_cases(outdir, fixtures_dir)
+    for flag, child in children:
+        out, _ = child.communicate()
+        sys.stdout.write(out)
+        if child.returncode != 0:
+            sys.exit(f"cases of {flag} failed (exit code {child.returncode})")
+    names = [n for n in sorted(os.listdir(outdir)) if os.path.isfile(os.path.join(outdir, n, "case.json"))]
+    order = [m.__name__ for m in TF1_CASES + CHILD_CASES["--v2cf"] + CHILD_CASES["--big"]] + [f[0] for f in FIXTURES]
+    names.sort(key=lambda n: order.index(n) if n in order else len(order))
+    variants = []
+    for n in names:
+        with open(os.path.join(outdir, n, "case.json"), encoding="utf-8") as f:
+            case = json.load(f)
+        variants += [{"name": v["name"], "case": n, "outputs": v["outputs"], "frost_out": v["frost_out"]} for v in case["variants"]]
+    seconds = time.perf_counter() - start
+    manifest = {"tf_version": tf.__version__, "numpy_version": np.__version__, "python": sys.version.split()[0],
+                "seconds": round(seconds, 1), "cases": names, "variants": variants}
+    with open(os.path.join(outdir, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1)
+        f.write("\n")
+    print(f"wrote {len(names)} cases ({len(variants)} variants) to {outdir} in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

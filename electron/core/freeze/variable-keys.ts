@@ -1,0 +1,196 @@
+/**
+ * Which checkpoint entry holds each variable's value (docs/freezing.md §9, tf-formats.md §10.2).
+ * The Saver's restore subgraph is replayed first, because it is what TensorFlow itself runs:
+ * `RestoreV2` output k holds key `tensor_names[k]` (slice `shape_and_slices[k]`) and the node
+ * that assigns it names the variable. That makes renamed savers (`Saver({'custom': w})`) and
+ * Estimator's truncated slot keys work. VariableDefs and the node name are fallbacks.
+ */
+import type { FrozenVariableJSON } from '../../../shared/model/freeze-manifest.js';
+import type { tensorflow } from '../proto/tf.js';
+import { VARIABLE_COLLECTIONS } from '../graph/collections.js';
+import { tensorFromProto } from '../tensor/tensor-proto.js';
+import { bytesToText } from '../tensor/tensor-data.js';
+import { tensorflow as tf, toNumber } from '../proto/tf.js';
+import type { CheckpointReader } from '../checkpoint/reader.js';
+import type { SliceSpec } from './frozen-graph.js';
+import { type GraphIndex, type NodeDef } from './graph-index.js';
+
+export const VARIABLE_OPS: ReadonlySet<string> = new Set(['VariableV2', 'Variable', 'VarHandleOp']);
+
+export interface VariableSource {
+  key: string;
+  slice?: SliceSpec;
+  via: FrozenVariableJSON['via'];
+}
+
+/** Ops a restored value passes through on its way to the variable (resource savers wrap it in Identity). */
+const RESTORE_PASS_THROUGH = new Set(['Identity', 'RefIdentity']);
+
+function constStrings(index: GraphIndex, name: string): string[] | undefined {
+  let node = index.node(name);
+  // tensor_names may sit behind an Identity in some savers.
+  for (let hops = 0; node && node.op === 'Identity' && hops < 4; hops++) node = index.node(index.dataInputs(node.name ?? '')[0]?.node ?? '');
+  const t = node?.op === 'Const' ? node.attr?.['value']?.tensor : undefined;
+  if (!t) return undefined;
+  try {
+    const data = tensorFromProto(t, `node ${name}`);
+    return data.kind === 'string' ? data.strings.map(bytesToText) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses a `shape_and_slices` entry (tf-formats.md §10.2): "" is the whole tensor, else
+ * "d0 d1 … start,len:start,len" with "-" for a full dimension.
+ */
+export function parseShapeAndSlice(spec: string): { fullShape: number[]; slice: SliceSpec } | undefined {
+  const parts = spec.trim().split(/\s+/);
+  if (parts.length < 2) return undefined;
+  const fullShape = parts.slice(0, -1).map(Number);
+  const extents = (parts.at(-1) as string).split(':');
+  if (extents.length !== fullShape.length || fullShape.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
+  const start: number[] = [];
+  const length: number[] = [];
+  for (const [i, e] of extents.entries()) {
+    if (e === '-') {
+      start.push(0);
+      length.push(fullShape[i] as number);
+      continue;
+    }
+    const [s, l] = e.split(',').map(Number);
+    if (s === undefined || l === undefined || !Number.isInteger(s) || !Number.isInteger(l)) return undefined;
+    start.push(s);
+    length.push(l);
+  }
+  return { fullShape, slice: { start, length } };
+}
+
+/** Follows input 0 back through Identity-like ops to a variable node. */
+function variableBehind(index: GraphIndex, name: string): string | undefined {
+  let cur = name;
+  for (let hops = 0; hops < 8; hops++) {
+    const op = index.op(cur);
+    if (op === undefined) return undefined;
+    if (VARIABLE_OPS.has(op)) return cur;
+    if (!RESTORE_PASS_THROUGH.has(op)) return undefined;
+    const next = index.dataInputs(cur)[0];
+    if (!next) return undefined;
+    cur = next.node;
+  }
+  return undefined;
+}
+
+function fromRestoreOps(index: GraphIndex, out: Map<string, VariableSource>, preferScope: string | undefined): void {
+  const restores = index.nodes.filter((n) => n.op === 'RestoreV2' || n.op === 'Restore' || n.op === 'RestoreSlice');
+  // The MetaGraph's own saver (saver_def.restore_op_name's scope) wins over extra savers.
+  restores.sort((a, b) => Number(!(preferScope && (a.name ?? '').startsWith(preferScope))) - Number(!(preferScope && (b.name ?? '').startsWith(preferScope))));
+  for (const r of restores) {
+    const name = r.name ?? '';
+    const ins = index.dataInputs(name);
+    const names = constStrings(index, ins[1]?.node ?? '');
+    if (!names) continue;
+    const slices = r.op === 'Restore' ? [] : (constStrings(index, ins[2]?.node ?? '') ?? []);
+    for (const consumer of index.consumers(name)) {
+      if (consumer.ref.control) continue;
+      const k = r.op === 'RestoreV2' ? consumer.ref.port : 0;
+      const key = names[r.op === 'RestoreV2' ? k : 0];
+      if (key === undefined) continue;
+      const variable = assignedVariable(index, consumer.node, 0);
+      if (!variable || out.has(variable)) continue;
+      const spec = slices[r.op === 'RestoreV2' ? k : 0] ?? '';
+      const parsed = spec ? parseShapeAndSlice(spec) : undefined;
+      out.set(variable, { key, via: 'restore-op', ...(parsed ? { slice: parsed.slice } : {}) });
+    }
+  }
+}
+
+/** From the node that received a restored value, find the variable it is assigned to. */
+function assignedVariable(index: GraphIndex, node: string, depth: number): string | undefined {
+  const op = index.op(node);
+  if (op === 'Assign' || op === 'AssignVariableOp') return variableBehind(index, index.dataInputs(node)[0]?.node ?? '');
+  if (depth < 3 && op !== undefined && RESTORE_PASS_THROUGH.has(op)) {
+    for (const c of index.consumers(node)) {
+      if (c.ref.control || c.index !== 1) continue;
+      const v = assignedVariable(index, c.node, depth + 1);
+      if (v) return v;
+    }
+  }
+  return undefined;
+}
+
+function fromVariableDefs(meta: tensorflow.MetaGraphDef.$Properties | undefined, reader: CheckpointReader | undefined, out: Map<string, VariableSource>): void {
+  for (const [name, collection] of Object.entries(meta?.collectionDef ?? {})) {
+    if (!VARIABLE_COLLECTIONS.has(name)) continue;
+    for (const bytes of collection.bytesList?.value ?? []) {
+      let def: tensorflow.VariableDef;
+      try {
+        def = tf.VariableDef.decode(bytes);
+      } catch {
+        continue;
+      }
+      const node = (def.variableName ?? '').replace(/:\d+$/, '');
+      if (!node || out.has(node)) continue;
+      const s = def.saveSliceInfoDef;
+      if (s?.fullName) {
+        const offset = (s.varOffset ?? []).map(toNumber);
+        const shape = (s.varShape ?? []).map(toNumber);
+        const full = (s.fullShape ?? []).map(toNumber);
+        const whole = offset.every((o) => o === 0) && shape.every((d, i) => d === full[i]);
+        if (reader?.get(s.fullName)) out.set(node, { key: s.fullName, via: 'variable-def', ...(whole || offset.length === 0 ? {} : { slice: { start: offset, length: shape } }) });
+      } else if (reader?.get(node)) {
+        out.set(node, { key: node, via: 'variable-def' });
+      }
+    }
+  }
+}
+
+/**
+ * Maps every variable node of the graph to its checkpoint entry. Variables with no entry are
+ * simply absent; the freezer reports the ones it needs.
+ */
+export function mapVariablesToKeys(
+  index: GraphIndex,
+  meta: tensorflow.MetaGraphDef.$Properties | undefined,
+  reader: CheckpointReader | undefined,
+  objectNames?: ReadonlyMap<string, string>,
+): Map<string, VariableSource> {
+  const out = new Map<string, VariableSource>();
+  const restoreOp = meta?.saverDef?.restoreOpName ?? '';
+  const scope = restoreOp.includes('/') ? restoreOp.slice(0, restoreOp.lastIndexOf('/') + 1) : undefined;
+  fromRestoreOps(index, out, scope);
+  fromVariableDefs(meta, reader, out);
+  // Drop restore-op mappings whose key the checkpoint does not have (a saver for another
+  // checkpoint layout); the fallbacks below may still find the value.
+  for (const [node, src] of out) if (reader && !reader.get(src.key)) out.delete(node);
+  const byDisplay = new Map<string, string>();
+  for (const [key, display] of objectNames ?? []) byDisplay.set(display, key);
+  for (const n of index.nodes) {
+    const name = n.name ?? '';
+    if (!VARIABLE_OPS.has(n.op ?? '') || out.has(name)) continue;
+    if (reader?.get(name)) {
+      out.set(name, { key: name, via: 'node-name' });
+      continue;
+    }
+    // TF2 object-based checkpoints: a VarHandleOp's shared_name or node name is the
+    // variable's full name recorded in the object graph (tf-formats.md §6).
+    const shared = n.attr?.['shared_name']?.s;
+    const candidates = [name, shared ? bytesToText(shared) : ''].filter(Boolean);
+    for (const c of candidates) {
+      const key = byDisplay.get(c) ?? (reader?.get(`${c}/.ATTRIBUTES/VARIABLE_VALUE`) ? `${c}/.ATTRIBUTES/VARIABLE_VALUE` : undefined);
+      if (key) {
+        out.set(name, { key, via: 'object-graph' });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The dtype and shape a variable node declares (`dtype` and `shape` attrs). */
+export function declaredVariable(node: NodeDef): { dtype: number; shape: number[] | undefined } {
+  const dtype = (node.attr?.['dtype']?.type ?? 0) as number;
+  const shapeProto = node.attr?.['shape']?.shape;
+  const shape = shapeProto && !shapeProto.unknownRank ? (shapeProto.dim ?? []).map((d) => toNumber(d.size)) : undefined;
+  return { dtype: dtype > 100 ? dtype - 100 : dtype, shape: shape?.some((d) => d < 0) ? undefined : shape };
+}
