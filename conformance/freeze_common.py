@@ -124,7 +124,11 @@ def compare(expected, actual):
         else:
             diffs[name] = float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64)), initial=0.0))
             if not np.array_equal(got, want):
-                problems.append(f"{name}: {int(np.sum(got != want))} of {want.size} values differ")
+                bad = np.argwhere(got != want)[0]
+                g, w = got[tuple(bad)].item(), want[tuple(bad)].item()
+                show = (lambda x: f"{x} (0x{x & (2**64 - 1):x})") if want.dtype.kind in ("i", "u") else repr
+                problems.append(f"{name}: {int(np.sum(got != want))} of {want.size} values differ, "
+                                f"first at {list(bad)}: {show(g)} vs expected {show(w)}")
     return not problems, "; ".join(problems), diffs
 
 

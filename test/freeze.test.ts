@@ -25,7 +25,7 @@ function constValues(g: tensorflow.GraphDef, name: string): string[] {
   const data = tensorFromProto(t, name);
   return Array.from({ length: data.shape.reduce((a, b) => a * b, 1) }, (_, i) => formatElement(data, i));
 }
-const ops = (g: tensorflow.GraphDef): Set<string> => new Set(g.node.map((n) => n.op));
+const ops = (g: tensorflow.GraphDef): Set<string> => new Set(g.node.map((n) => n.op ?? ''));
 
 describe('frost freeze matches TensorFlow’s own frozen graphs', () => {
   it('simple-model: same nodes, ops, inputs and values as the TF 1.1 oracle', async () => {
@@ -33,7 +33,7 @@ describe('frost freeze matches TensorFlow’s own frozen graphs', () => {
     const m = await frostJSON<FreezeManifest>('freeze', fixture('simple-model-freeze-oracle'), '--outputs', 'Model/add', '--out', out);
     const ours = readGraph(out);
     const oracle = readGraph(fixture('simple-model-freeze-oracle', 'frozen_model.pb'));
-    expect(ours.node.map((n) => [n.name, n.op, [...n.input]])).toEqual(oracle.node.map((n) => [n.name, n.op, [...n.input]]));
+    expect(ours.node.map((n) => [n.name, n.op, [...(n.input ?? [])]])).toEqual(oracle.node.map((n) => [n.name, n.op, [...(n.input ?? [])]]));
     for (const v of ['Model/v1', 'Model/v2']) expect(constValues(ours, v)).toEqual(constValues(oracle, v));
     expect(m.variablesFrozen).toBe(2);
     expect(m.nodes).toEqual({ before: 24, after: 5 });
@@ -45,7 +45,7 @@ describe('frost freeze matches TensorFlow’s own frozen graphs', () => {
     const m = await frostJSON<FreezeManifest>('freeze', fixture('mnist-softmax-v1-freeze-oracle'), '--outputs', 'output', '--out', out);
     const ours = readGraph(out);
     const oracle = readGraph(fixture('mnist-softmax-v1-freeze-oracle', 'frozen_model.pb'));
-    expect(ours.node.map((n) => [n.name, n.op, [...n.input]])).toEqual(oracle.node.map((n) => [n.name, n.op, [...n.input]]));
+    expect(ours.node.map((n) => [n.name, n.op, [...(n.input ?? [])]])).toEqual(oracle.node.map((n) => [n.name, n.op, [...(n.input ?? [])]]));
     for (const v of ['Variable', 'Variable_1']) expect(constValues(ours, v)).toEqual(constValues(oracle, v));
     expect(m.inputs).toEqual([{ name: 'input', dtype: 'float32', shape: [-1, 784] }]);
     expect(ours.node.every((n) => n.device === '')).toBe(true);

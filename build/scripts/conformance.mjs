@@ -104,13 +104,19 @@ if (wantBuild) {
   }
 }
 
-/** Newest modification time (ms) of the .ts files under `dir`. */
-function newestTs(dir) {
-  let newest = 0;
-  for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }) : []) {
-    if (e.isFile() && e.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+/** Sources under electron/cli and electron/core that are newer than their compiled dist/ file. */
+function staleSources() {
+  const stale = [];
+  for (const layer of ['cli', 'core']) {
+    const dir = join(root, 'electron', layer);
+    for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }) : []) {
+      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.d.ts') || e.name.endsWith('.test.ts')) continue;
+      const src = join(e.parentPath, e.name);
+      const built = join(root, 'dist', relative(root, src)).replace(/\.ts$/, '.js');
+      if (existsSync(built) && statSync(built).mtimeMs < statSync(src).mtimeMs) stale.push(relative(root, src));
+    }
   }
-  return newest;
+  return stale;
 }
 
 async function probeFrost() {
@@ -125,10 +131,10 @@ async function probeFrost() {
     const why = r.stderr.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? r.stderr.trim().split('\n')[0] ?? '';
     return { available: false, reason: `\`frost freeze --help\` failed (exit ${r.code}): ${why.slice(0, 200)}` };
   }
-  const built = join(root, 'dist', 'electron', 'cli', 'commands', 'freeze.js');
-  const sources = Math.max(newestTs(join(root, 'electron', 'cli')), newestTs(join(root, 'electron', 'core')));
-  if (existsSync(built) && statSync(built).mtimeMs < sources) {
-    console.log('conformance: warning: dist/ is older than electron/**/*.ts; run `npm run conformance -- --build` to test the current sources');
+  const stale = staleSources();
+  if (stale.length > 0) {
+    console.log(`conformance: warning: dist/ is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` (+${stale.length - 3} more)` : ''};`
+      + ' run `npm run conformance -- --build` to test the current sources');
   }
   return { available: true };
 }
@@ -176,14 +182,17 @@ const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 
 const clip = (s, n) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 /** A reason for the table: without Python exception class names (report.json keeps them). */
-const short = (reason, n = 130) => clip(reason.replace(/\b[A-Z]\w*(Error|Exception): /g, ''), n);
+const short = (reason, n = 90) => clip(reason.replace(/\b[A-Z]\w*(Error|Exception): /g, ''), n);
 const fmt = (x) => (x === 0 ? '0' : x < 1e-3 || x >= 1e4 ? x.toExponential(1) : x.toPrecision(2));
 function tfCell(t) {
   return t.status === 'PASS' ? 'PASS' : `FAIL: ${short(t.reason)}`;
 }
 function frostCell(f) {
   if (f.status === 'N/A') return 'n/a: not available';
-  const diffs = Object.entries(f.max_abs_diff ?? {}).map(([k, d]) => `${k} ${d === null ? '?' : fmt(d)}`).join(', ');
+  const all = Object.entries(f.max_abs_diff ?? {});
+  const nonzero = all.filter(([, d]) => d !== 0);
+  const diffs = all.length > 0 && nonzero.length === 0 ? `0${all.length > 1 ? ` (${all.length} outputs)` : ''}`
+    : nonzero.map(([k, d]) => `${k} ${d === null ? '?' : fmt(d)}`).join(', ');
   const time = f.ms !== undefined ? `, ${f.ms} ms` : '';
   if (f.status === 'PASS') return `PASS (max|Δ| ${diffs}${time})`;
   return `FAIL: ${short(f.reason)}${diffs ? ` (max|Δ| ${diffs})` : ''}`;
@@ -196,6 +205,11 @@ console.log(`\nFreeze conformance (TensorFlow ${report.tf_version}; cases in ${r
 console.log(line(head));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+const failed = report.rows.filter((r) => r.frost.status === 'FAIL');
+if (failed.length > 0) {
+  console.log('\nFrost failures:');
+  for (const r of failed) console.log(`  ${r.case}: ${r.frost.reason}\n    (case folder ${relative(root, r.folder)})`);
+}
 const s = report.summary;
 console.log(`\nTensorFlow: ${s.tf.PASS} pass, ${s.tf.FAIL} fail (expected: see freezing.md §8).`
   + ` Frost: ${frost.available ? `${s.frost.PASS} pass, ${s.frost.FAIL} fail` : `not available (${frost.reason})`}.`);
