@@ -195,12 +195,15 @@ export class Retyper {
       case 'ResourceGather': {
         const tindices = attr['Tindices']?.type ?? DT.INT32;
         const axisName = `${name}/axis`;
+        const [params, indices, ...rest] = node.input ?? [];
         inserts.push({
           before: name,
-          node: { name: axisName, op: 'Const', input: [], attr: { dtype: typeAttr(tindices as number) } },
+          // In a TF1 while loop a Const without inputs sits in the root frame and cannot feed
+          // the gather ("inputs from different frames"); a control edge from the indices'
+          // producer puts it in the gather's frame, wherever that is.
+          node: { name: axisName, op: 'Const', input: inFunction ? [] : [`^${parseRef(indices ?? '', false).node}`], attr: { dtype: typeAttr(tindices as number) } },
           value: { kind: 'tensor', data: scalarInt(tindices as number, 0) },
         });
-        const [params, indices, ...rest] = node.input ?? [];
         node.op = 'GatherV2';
         node.input = [params ?? '', indices ?? '', inFunction ? `${axisName}:output:0` : axisName, ...rest];
         const batchDims = attr['batch_dims'];
@@ -253,7 +256,7 @@ export class Retyper {
         const tindices = (attr['Tindices']?.type ?? DT.INT32) as number;
         const expand = `${name}/indices_expanded`;
         const dimName = `${name}/indices_expanded/dim`;
-        inserts.push({ before: name, node: { name: dimName, op: 'Const', input: [], attr: { dtype: typeAttr(DT.INT32) } }, value: { kind: 'tensor', data: scalarInt(DT.INT32, -1) } });
+        inserts.push({ before: name, node: { name: dimName, op: 'Const', input: inFunction ? [] : [`^${parseRef(indices ?? '', false).node}`], attr: { dtype: typeAttr(DT.INT32) } }, value: { kind: 'tensor', data: scalarInt(DT.INT32, -1) } });
         inserts.push({
           before: name,
           node: { name: expand, op: 'ExpandDims', input: [indices ?? '', inFunction ? `${dimName}:output:0` : dimName], attr: { T: typeAttr(tindices), Tdim: typeAttr(DT.INT32) } },

@@ -193,6 +193,16 @@ function fmt(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
+const FLOAT_FIELD_TYPES: ReadonlySet<number> = new Set([DT.FLOAT, DT.DOUBLE, DT.COMPLEX64, DT.COMPLEX128]);
+
+function hasNaN(view: DataView, dtype: number, byteLength: number): boolean {
+  const wide = dtype === DT.DOUBLE || dtype === DT.COMPLEX128;
+  for (let off = 0; off < byteLength; off += wide ? 8 : 4) {
+    if (Number.isNaN(wide ? view.getFloat64(off, true) : view.getFloat32(off, true))) return true;
+  }
+  return false;
+}
+
 /**
  * A TensorProto as make_tensor_proto builds it: dtype, tensor_shape (present even for a
  * scalar), tensor_content for multi-element values of the content types, typed fields
@@ -220,6 +230,12 @@ export function tensorToProto(data: TensorData): tensorflow.TensorProto {
     return p;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A NaN's payload (signalling NaNs included) does not survive a trip through a JS number,
+  // and TensorFlow reads tensor_content for any fixed-size dtype: keep the exact bytes.
+  if (FLOAT_FIELD_TYPES.has(dtype) && hasNaN(view, dtype, bytes.length)) {
+    p.tensorContent = bytes.slice();
+    return p;
+  }
   const each = <T>(count: number, get: (i: number) => T): T[] => Array.from({ length: count }, (_, i) => get(i));
   switch (dtype) {
     case DT.FLOAT: p.floatVal = each(n, (i) => view.getFloat32(i * 4, true)); break;
