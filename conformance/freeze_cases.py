@@ -365,7 +365,7 @@ def all_dtypes(outdir):
                 continue
             values.append(tf.cast(tf.cast(flat, tf.float32), tf.float64) if d == "bfloat16" else tf.cast(flat, tf.float64))
             if d in BITS:
-                tf.cast(tf.bitcast(flat, BITS[d]), tf.int64, name=f"bits_{d}")
+                tf.identity(tf.cast(tf.bitcast(flat, BITS[d]), tf.int64), name=f"bits_{d}")
                 bits.append(f"bits_{d}")
             else:
                 ints.append(tf.cast(flat, tf.int64))
@@ -523,9 +523,14 @@ def main():
                 for flag in CHILD_CASES]
     tf.compat.v1.disable_v2_behavior()
     print(f"TensorFlow {tf.__version__}, numpy {np.__version__}", flush=True)
-    run_cases(TF1_CASES, outdir)
-    if fixtures_dir:
-        fixture_cases(outdir, fixtures_dir)
+    try:
+        run_cases(TF1_CASES, outdir)
+        if fixtures_dir:
+            fixture_cases(outdir, fixtures_dir)
+    except BaseException:
+        for _, child in children:
+            child.kill()
+        raise
     for flag, child in children:
         out, _ = child.communicate()
         sys.stdout.write(out)

@@ -104,16 +104,18 @@ if (wantBuild) {
   }
 }
 
-/** Sources under electron/cli and electron/core that are newer than their compiled dist/ file. */
+/** Sources of electron/cli and electron/core newer than their project's last build (its tsbuildinfo, as tsc -b judges). */
 function staleSources() {
   const stale = [];
   for (const layer of ['cli', 'core']) {
     const dir = join(root, 'electron', layer);
+    const info = join(root, 'dist', 'electron', layer, 'tsconfig.tsbuildinfo');
+    if (!existsSync(info)) continue;
+    const built = statSync(info).mtimeMs;
     for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }) : []) {
-      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.d.ts') || e.name.endsWith('.test.ts')) continue;
+      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
       const src = join(e.parentPath, e.name);
-      const built = join(root, 'dist', relative(root, src)).replace(/\.ts$/, '.js');
-      if (existsSync(built) && statSync(built).mtimeMs < statSync(src).mtimeMs) stale.push(relative(root, src));
+      if (statSync(src).mtimeMs > built) stale.push(relative(root, src));
     }
   }
   return stale;
