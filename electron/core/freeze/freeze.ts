@@ -136,7 +136,8 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
   nodes = overridePlaceholders(nodes, specs);
 
   // 4. Prune, dropping control edges into updates no output needs.
-  let index = new GraphIndex(nodes);
+  const untouched = nodes.length === original.nodes.length && nodes.every((n, i) => n === original.nodes[i]);
+  let index = untouched ? original : new GraphIndex(nodes);
   const dropped: string[] = [];
   const working = new Map<string, NodeDef>();
   let kept = pruneKept(index, outputNodes, file);
@@ -494,6 +495,7 @@ function cutAtTensors(nodes: NodeDef[], specs: InputSpec[], index: GraphIndex, r
 
 /** --inputs naming an existing Placeholder sets its dtype/shape. */
 function overridePlaceholders(nodes: NodeDef[], specs: InputSpec[]): NodeDef[] {
+  if (specs.length === 0) return nodes;
   const bySpec = new Map(specs.map((s) => [parseInput(s.tensor).node, s]));
   return nodes.map((n) => {
     const s = bySpec.get(n.name ?? '');

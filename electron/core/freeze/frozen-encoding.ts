@@ -53,8 +53,24 @@ function encodeNodeDef(def: NodeDef): Uint8Array {
   return tensorflow.NodeDef.encode(withSortedMaps(def, 'tensorflow.NodeDef')).finish();
 }
 
+/*
+ * The freezer measures a graph before writing it, and the writer measures it again for its
+ * progress total: each NodeDef is encoded once and the bytes reused (defs are not changed
+ * after planning; the cache lets go of them with the graph).
+ */
+const fieldCache = new WeakMap<NodeDef, Uint8Array>();
+const partsCache = new WeakMap<NodeDef, NodeParts>();
+
 /** A NodeDef without a value to insert, as its GraphDef `node` field (tag + length + bytes). */
 export function encodeNodeField(def: NodeDef): Uint8Array {
+  const cached = fieldCache.get(def);
+  if (cached) return cached;
+  const out = encodeNodeFieldUncached(def);
+  fieldCache.set(def, out);
+  return out;
+}
+
+function encodeNodeFieldUncached(def: NodeDef): Uint8Array {
   const body = encodeNodeDef(def);
   const head = frame(GRAPH_NODE_TAG, body.length);
   const out = new Uint8Array(head.length + body.length);
@@ -68,6 +84,14 @@ export function encodeNodeField(def: NodeDef): Uint8Array {
  * deterministic attr order: map entries sorted by key bytes (§10.1).
  */
 export function encodeNodeParts(def: NodeDef): NodeParts {
+  const cached = partsCache.get(def);
+  if (cached) return cached;
+  const parts = encodeNodePartsUncached(def);
+  partsCache.set(def, parts);
+  return parts;
+}
+
+function encodeNodePartsUncached(def: NodeDef): NodeParts {
   const attr = def.attr ?? {};
   const keys = sortedMapKeys([...Object.keys(attr), VALUE_ATTR], 'string');
   const at = keys.indexOf(VALUE_ATTR);

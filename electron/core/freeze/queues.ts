@@ -529,7 +529,9 @@ export function cutDequeues(index: GraphIndex, outputs: string[], options: CutOp
   const warnings: string[] = [];
   const { kept } = index.ancestors(outputs);
   const dequeues = index.nodes.filter((n) => kept.has(n.name ?? '') && isDequeueOp(n.op ?? ''));
+  if (dequeues.length === 0) return { nodes: [...index.nodes], cuts: [], replaced: new Map(), warnings, strippedOutputShapes: [] };
   const taken = new Set(index.nodes.map((n) => n.name ?? ''));
+  const readers = index.consumersOf(new Set(dequeues.map((d) => d.name ?? '')));
   const used = new Set<string>();
   const consumed = new Set<string>();
   const lookup = (keys: string[]): DequeueOverride | undefined => {
@@ -567,7 +569,7 @@ export function cutDequeues(index: GraphIndex, outputs: string[], options: CutOp
         otherReaders.add(i);
       });
     }
-    for (const c of index.consumers(dName)) {
+    for (const c of readers.get(dName) ?? []) {
       if (!kept.has(c.node)) continue;
       if (c.ref.control) {
         controlLive = true;

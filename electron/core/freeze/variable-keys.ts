@@ -13,7 +13,7 @@ import { bytesToText } from '../tensor/tensor-data.js';
 import { tensorflow as tf, toNumber } from '../proto/tf.js';
 import type { CheckpointReader } from '../checkpoint/reader.js';
 import type { SliceSpec } from './frozen-graph.js';
-import { type GraphIndex, type NodeDef } from './graph-index.js';
+import type { Consumer, GraphIndex, NodeDef } from './graph-index.js';
 
 export const VARIABLE_OPS: ReadonlySet<string> = new Set(['VariableV2', 'Variable', 'VarHandleOp']);
 
@@ -83,22 +83,28 @@ function variableBehind(index: GraphIndex, name: string): string | undefined {
 
 function fromRestoreOps(index: GraphIndex, out: Map<string, VariableSource>, preferScope: string | undefined): void {
   const restores = index.nodes.filter((n) => n.op === 'RestoreV2' || n.op === 'Restore' || n.op === 'RestoreSlice');
+  if (restores.length === 0) return;
   // The MetaGraph's own saver (saver_def.restore_op_name's scope) wins over extra savers.
   restores.sort((a, b) => Number(!(preferScope && (a.name ?? '').startsWith(preferScope))) - Number(!(preferScope && (b.name ?? '').startsWith(preferScope))));
+  const readers = index.consumersOf(new Set(restores.map((r) => r.name ?? '')));
+  // Resource savers pass the value through an Identity to AssignVariableOp: one more hop.
+  const hops = new Set<string>();
+  for (const list of readers.values()) for (const c of list) if (RESTORE_PASS_THROUGH.has(index.op(c.node) ?? '')) hops.add(c.node);
+  const hopReaders = index.consumersOf(hops);
   for (const r of restores) {
     const name = r.name ?? '';
     const ins = index.dataInputs(name);
     const names = constStrings(index, ins[1]?.node ?? '');
     if (!names) continue;
     const slices = r.op === 'Restore' ? [] : (constStrings(index, ins[2]?.node ?? '') ?? []);
-    for (const consumer of index.consumers(name)) {
+    for (const consumer of readers.get(name) ?? []) {
       if (consumer.ref.control) continue;
       const k = r.op === 'RestoreV2' ? consumer.ref.port : 0;
-      const key = names[r.op === 'RestoreV2' ? k : 0];
+      const key = names[k];
       if (key === undefined) continue;
-      const variable = assignedVariable(index, consumer.node, 0);
+      const variable = assignedVariable(index, consumer.node, hopReaders);
       if (!variable || out.has(variable)) continue;
-      const spec = slices[r.op === 'RestoreV2' ? k : 0] ?? '';
+      const spec = slices[k] ?? '';
       const parsed = spec ? parseShapeAndSlice(spec) : undefined;
       out.set(variable, { key, via: 'restore-op', ...(parsed ? { slice: parsed.slice } : {}) });
     }
@@ -106,14 +112,17 @@ function fromRestoreOps(index: GraphIndex, out: Map<string, VariableSource>, pre
 }
 
 /** From the node that received a restored value, find the variable it is assigned to. */
-function assignedVariable(index: GraphIndex, node: string, depth: number): string | undefined {
+function assignedVariable(index: GraphIndex, node: string, hopReaders: ReadonlyMap<string, readonly Consumer[]>): string | undefined {
   const op = index.op(node);
   if (op === 'Assign' || op === 'AssignVariableOp') return variableBehind(index, index.dataInputs(node)[0]?.node ?? '');
-  if (depth < 3 && op !== undefined && RESTORE_PASS_THROUGH.has(op)) {
-    for (const c of index.consumers(node)) {
+  if (op !== undefined && RESTORE_PASS_THROUGH.has(op)) {
+    for (const c of hopReaders.get(node) ?? []) {
       if (c.ref.control || c.index !== 1) continue;
-      const v = assignedVariable(index, c.node, depth + 1);
-      if (v) return v;
+      const target = index.op(c.node);
+      if (target === 'Assign' || target === 'AssignVariableOp') {
+        const v = variableBehind(index, index.dataInputs(c.node)[0]?.node ?? '');
+        if (v) return v;
+      }
     }
   }
   return undefined;

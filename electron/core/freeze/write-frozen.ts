@@ -153,9 +153,11 @@ export async function writeFrozenGraph(
       path,
       async (write) => {
         const sink = new Sink(write, () => checkAbort(signal, what), (n) => onProgress?.(n, total));
-        for (const node of graph.nodes) {
+        const prefetch = new Prefetcher(graph, reader, options);
+        for (const [i, node] of graph.nodes.entries()) {
           checkAbort(signal, what);
-          if (node.value) await writeValueNode(sink, node, node.value, reader, shards, options);
+          prefetch.advance(i);
+          if (node.value) await writeValueNode(sink, node, node.value, reader, shards, options, prefetch.take(node));
           else await sink.put(encodeNodeField(node.def));
         }
         await sink.put(encodeGraphTrailer(graph));
@@ -173,6 +175,47 @@ export async function writeFrozenGraph(
   }
   if (total === 0) onProgress?.(0, 0);
   return { bytes: written };
+}
+
+/**
+ * Reads the next few small checkpoint values while earlier nodes are being written: a
+ * training graph has hundreds of tiny variables, and one read at a time spends most of the
+ * write waiting on the thread pool. Only values that are read whole (not streamed) and small
+ * are prefetched, so memory stays bounded (PREFETCH_VALUES × DEFAULT_STREAM_THRESHOLD).
+ */
+const PREFETCH_VALUES = 16;
+
+class Prefetcher {
+  private readonly pending = new Map<FrozenNode, Promise<TensorData>>();
+  private next = 0;
+
+  constructor(
+    private readonly graph: FrozenGraph,
+    private readonly reader: CheckpointReader | undefined,
+    private readonly options: WriteFrozenOptions,
+  ) {}
+
+  advance(current: number): void {
+    if (!this.reader) return;
+    this.next = Math.max(this.next, current);
+    while (this.next < this.graph.nodes.length && this.pending.size < PREFETCH_VALUES) {
+      const node = this.graph.nodes[this.next++] as FrozenNode;
+      const value = node.value;
+      if (value?.kind !== 'checkpoint') continue;
+      const meta = checkpointMeta(node, value, this.reader);
+      const bytes = elementCount(meta.shape) * (dtypeInfo(meta.dtype)?.itemSize ?? 1);
+      if (bytes >= (this.options.streamThreshold ?? DEFAULT_STREAM_THRESHOLD)) continue;
+      const p = loadValue(meta, this.reader);
+      p.catch(() => undefined); // observed when taken; a failure surfaces at its node
+      this.pending.set(node, p);
+    }
+  }
+
+  take(node: FrozenNode): Promise<TensorData> | undefined {
+    const p = this.pending.get(node);
+    this.pending.delete(node);
+    return p;
+  }
 }
 
 /** Buffers small pieces into large writes; big pieces go straight through. */
@@ -223,6 +266,7 @@ async function writeValueNode(
   reader: CheckpointReader | undefined,
   shards: Map<string, Promise<RandomAccessFile>>,
   options: WriteFrozenOptions,
+  preloaded: Promise<TensorData> | undefined,
 ): Promise<void> {
   const parts = encodeNodeParts(checkDef(node, value));
   let body: TensorBody | undefined;
@@ -232,7 +276,7 @@ async function writeValueNode(
   } else {
     const meta = checkpointMeta(node, value, reader);
     const r = reader as CheckpointReader;
-    const streamed = await openStream(meta, r, shards, options);
+    const streamed = preloaded ? undefined : await openStream(meta, r, shards, options);
     if (streamed) {
       const { loc, file } = streamed;
       const head = tensorHead(meta.dtype, meta.shape);
@@ -260,7 +304,7 @@ async function writeValueNode(
       await sink.put(parts.post);
       return;
     }
-    body = tensorBody(await loadValue(meta, r));
+    body = tensorBody(await (preloaded ?? loadValue(meta, r)));
   }
   await sink.put(valueNodeHeader(parts, bodyBytes(body)));
   await sink.put(body.head);

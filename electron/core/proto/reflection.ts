@@ -28,10 +28,16 @@ function stripDot(name: string): string {
   return name.startsWith('.') ? name.slice(1) : name;
 }
 
+/** Lookups are by name on hot paths (one per node written): remember each answer. */
+const typeCache = new Map<string, ReflectType | undefined>();
+
 /** The message type named `fullName` (e.g. `tensorflow.GraphDef`), or undefined. */
 export function findMessageType(fullName: string): ReflectType | undefined {
+  if (typeCache.has(fullName)) return typeCache.get(fullName);
   const found = schemaRoot().lookup(stripDot(fullName));
-  return found instanceof protobuf.Type ? found : undefined;
+  const t = found instanceof protobuf.Type ? found : undefined;
+  typeCache.set(fullName, t);
+  return t;
 }
 
 export function messageType(fullName: string): ReflectType {
