@@ -119,3 +119,58 @@ describe('frost freeze with tf.data input (estimator-basics)', () => {
     expect(m.inputs.some((i) => i.replaces?.startsWith('IteratorGetNext'))).toBe(true);
   });
 });
+
+describe('frost freeze options', () => {
+  it('--inputs overrides a cut component’s placeholder shape and dtype', async () => {
+    const out = join(tmp, 'iris-inputs.pb');
+    const m = await frostJSON<FreezeManifest>('freeze', fixture('iris-estimator-queues-2shards'), '--outputs', 'dnn/head/predictions/probabilities', '--inputs', 'random_shuffle_queue_DequeueMany:1:float32:[1,4]', '--out', out);
+    expect(m.inputs).toEqual([{ name: 'random_shuffle_queue_DequeueMany/component_1', dtype: 'float32', shape: [1, 4], replaces: 'random_shuffle_queue_DequeueMany:1' }]);
+  });
+
+  it('--inputs cuts the graph at any tensor', async () => {
+    const out = join(tmp, 'mnist-cut.pb');
+    const m = await frostJSON<FreezeManifest>('freeze', fixture('mnist-softmax-v1-freeze-oracle'), '--outputs', 'output', '--inputs', 'MatMul:float32:[-1,10]', '--out', out);
+    expect(m.inputs).toEqual([{ name: 'MatMul', dtype: 'float32', shape: [-1, 10], replaces: 'MatMul:0' }]);
+    const g = readGraph(out);
+    expect(g.node.find((n) => n.name === 'MatMul')?.op).toBe('Placeholder');
+    expect(g.node.some((n) => n.name === 'Variable')).toBe(false);
+  });
+
+  it('--no-cut-queues keeps the dequeue (TensorFlow’s behaviour) when asked', async () => {
+    const out = join(tmp, 'iris-keep-queue.pb');
+    const m = await frostJSON<FreezeManifest>('freeze', fixture('iris-estimator-queues-2shards'), '--outputs', 'dnn/head/predictions/probabilities', '--no-cut-queues', '--out', out);
+    expect(m.cut).toEqual([]);
+    expect(ops(readGraph(out)).has('QueueDequeueManyV2')).toBe(true);
+  });
+
+  it('--except leaves a variable unfrozen, --only freezes just the named ones', async () => {
+    const out = join(tmp, 'simple-except.pb');
+    const m = await frostJSON<FreezeManifest>('freeze', fixture('simple-model-freeze-oracle'), '--outputs', 'Model/add', '--except', 'Model/v2', '--out', out);
+    expect(m.variables.map((v) => v.node)).toEqual(['Model/v1']);
+    const g = readGraph(out);
+    expect(g.node.find((n) => n.name === 'Model/v2')?.op).toBe('VariableV2');
+    const only = await frostJSON<FreezeManifest>('freeze', fixture('simple-model-freeze-oracle'), '--outputs', 'Model/add', '--variable_names_whitelist=Model/v2', '--out', join(tmp, 'simple-only.pb'));
+    expect(only.variables.map((v) => v.node)).toEqual(['Model/v2']);
+  });
+
+  it('clears devices by default and keeps them with --clear_devices=false', async () => {
+    const cleared = join(tmp, 'hp2-cleared.pb');
+    await frostJSON<FreezeManifest>('freeze', fixture('half-plus-two-savedmodel-tf1'), '--outputs', 'y', '--out', cleared);
+    expect(readGraph(cleared).node.every((n) => !n.device)).toBe(true);
+    const kept = join(tmp, 'hp2-kept.pb');
+    await frostJSON<FreezeManifest>('freeze', fixture('half-plus-two-savedmodel-tf1'), '--outputs', 'y', '--clear_devices=false', '--out', kept);
+    const original = (await import('../electron/core/graph/load-graph.js')).loadGraph(fixture('half-plus-two-savedmodel-tf1'));
+    const hadDevices = (await original).graphDef.node?.some((n) => n.device) ?? false;
+    expect(hadDevices).toBe(true);
+    expect(readGraph(kept).node.some((n) => n.device)).toBe(true);
+  });
+
+  it('writes the manifest beside the .pb with the same content as --json', async () => {
+    const out = join(tmp, 'manifest-check.pb');
+    const m = await frostJSON<FreezeManifest>('freeze', fixture('simple-model-freeze-oracle'), '--outputs', 'Model/add', '--out', out);
+    const onDisk = JSON.parse(readFileSync(join(tmp, 'manifest-check.manifest.json'), 'utf8')) as FreezeManifest;
+    expect(onDisk).toEqual(m);
+    expect(m.output).toBe(out);
+    expect(m.bytes).toBe(readFileSync(out).length);
+  });
+});
