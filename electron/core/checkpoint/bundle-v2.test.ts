@@ -13,6 +13,7 @@ import { BundleV2Reader, dataFileName } from './bundle-v2.js';
 import { writeBundleV2, type BundleTensor } from './bundle-writer.js';
 import { encodeSliceKey } from './slice-key.js';
 import { TableBuilder, concatChunks } from './sstable-writer.js';
+import { expectFrost } from '../../../test/expect-frost.js';
 
 let dir: string;
 let n = 0;
@@ -44,19 +45,6 @@ const same = (a: TensorData, b: TensorData): void => {
   else throw new Error('kind differs');
 };
 
-async function expectFrost(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<FrostError> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected FrostError ${code}`).toBeInstanceOf(FrostError);
-  const fe = err as FrostError;
-  expect(fe.code, fe.message).toBe(code);
-  if (pattern) expect(fe.message).toMatch(pattern);
-  return fe;
-}
 
 /** A tensor of every fixed-size dtype, with bytes valid for that dtype. */
 function everyDtype(): TensorData[] {

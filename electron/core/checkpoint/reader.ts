@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { FrostError } from '../errors.js';
-import { pathKind } from '../io/file.js';
+import { isFile } from '../io/file.js';
 import type { TensorData } from '../tensor/tensor-data.js';
 import { BundleV2Reader } from './bundle-v2.js';
 import { V1Reader } from './v1.js';
@@ -59,8 +59,4 @@ export async function openCheckpoint(prefix: string): Promise<CheckpointReader> 
   }
   if (await isFile(`${p}.index`)) return BundleV2Reader.open(p);
   return V1Reader.open(p);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await pathKind(path)) === 'file';
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/fixtures.js';
 import { FrostError } from '../errors.js';
-import { globPrefix, parseCheckpointState, prefixExists, readCheckpointState, writeCheckpointState } from './state-file.js';
+import { globFiles } from '../io/glob.js';
+import { parseCheckpointState, prefixExists, readCheckpointState, writeCheckpointState } from './state-file.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -110,7 +111,7 @@ describe('parseCheckpointState rules (§1.2)', () => {
     const s = await parseCheckpointState('model_checkpoint_path: "/far/away/model.ckpt-3-?????-of-00002"', dir);
     expect(s.latest).toBe(join(dir, 'model.ckpt-3-?????-of-00002'));
     expect(await prefixExists(s.latest as string)).toBe(true);
-    expect(await globPrefix(s.latest as string)).toEqual([join(dir, 'model.ckpt-3-00000-of-00002'), join(dir, 'model.ckpt-3-00001-of-00002')]);
+    expect(await globFiles(s.latest as string)).toEqual([join(dir, 'model.ckpt-3-00000-of-00002'), join(dir, 'model.ckpt-3-00001-of-00002')]);
     expect(await prefixExists(join(dir, 'model.ckpt-4-?????-of-00002'))).toBe(false);
     expect(await prefixExists(join(dir, 'nothing'))).toBe(false);
   });

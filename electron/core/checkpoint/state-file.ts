@@ -3,10 +3,10 @@
  * `CheckpointState` naming the newest prefix and the ones still kept. Steps are listed even
  * when their files are gone; `prefixExists` is how a caller checks.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, win32 } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, win32 } from 'node:path';
 import { FrostError } from '../errors.js';
-import { readWholeFile } from '../io/file.js';
+import { isFile, readWholeFile } from '../io/file.js';
+import { globFiles, hasGlob } from '../io/glob.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { parseTextProto, printTextProto } from '../proto/text-format.js';
 import { tensorflow } from '../proto/tf.js';
@@ -32,51 +32,6 @@ export interface CheckpointStateInfo {
   lastPreservedTimestamp?: number;
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function hasGlob(name: string): boolean {
-  return /[?*[]/.test(name);
-}
-
-function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '?') re += '.';
-    else if (c === '*') re += '.*';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
-/** Files matching a prefix pattern like `model.ckpt-3-?????-of-00002` (§1.3); wildcards only in the last part. */
-export async function globPrefix(pattern: string): Promise<string[]> {
-  const folder = dirname(pattern);
-  const re = globToRegExp(basename(pattern));
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of names.sort()) if (re.test(name) && (await isFile(join(folder, name)))) out.push(join(folder, name));
-  return out;
-}
 
 /**
  * Whether a checkpoint with this prefix is on disk, by TensorFlow's rule (§1.4):
@@ -84,7 +39,7 @@ export async function globPrefix(pattern: string): Promise<string[]> {
  */
 export async function prefixExists(prefix: string): Promise<boolean> {
   if (await isFile(`${prefix}.index`)) return true;
-  if (hasGlob(basename(prefix))) return (await globPrefix(prefix)).length > 0;
+  if (hasGlob(basename(prefix))) return (await globFiles(prefix)).length > 0;
   return isFile(prefix);
 }
 

@@ -4,9 +4,9 @@
  * to one shard stands for all its siblings, and a bare `P` with only `P-NNNNN-of-NNNNN`
  * files next to it means those.
  */
-import { readdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { pathKind } from '../io/file.js';
+import { globFiles, hasGlob } from '../io/glob.js';
 
 const SHARD_RE = /-(\d{5,})-of-(\d{5,})$/;
 const PATTERN_SHARD_RE = /-(\?{5,}|\d{5,})-of-(\d{5,}|\?{5,})$/;
@@ -24,13 +24,13 @@ export interface V1Files {
 
 export async function findV1Files(prefix: string): Promise<V1Files> {
   let pattern = prefix;
-  if (!hasWildcard(basename(prefix))) {
+  if (!hasGlob(basename(prefix))) {
     const m = SHARD_RE.exec(prefix);
     if (m && (await pathKind(prefix)) === 'file') pattern = `${prefix.slice(0, m.index)}-${'?'.repeat(m[1]?.length ?? 5)}-of-${m[2] ?? ''}`;
     else if ((await pathKind(prefix)) === 'file') return { files: [prefix], missingShards: [], pattern };
     else pattern = `${prefix}-?????-of-?????`;
   }
-  const files = await glob(pattern);
+  const files = await globFiles(pattern);
   const counts = new Set<number>();
   const seen = new Set<number>();
   for (const f of files) {
@@ -44,29 +44,6 @@ export async function findV1Files(prefix: string): Promise<V1Files> {
     const n = [...counts][0] as number;
     out.expectedShards = n;
     for (let i = 0; i < n; i++) if (!seen.has(i)) out.missingShards.push(i);
-  }
-  return out;
-}
-
-function hasWildcard(name: string): boolean {
-  return /[?*]/.test(name);
-}
-
-/** `?` = one character, `*` = any run, in the last path component only (like TF's use). */
-async function glob(pattern: string): Promise<string[]> {
-  const dir = dirname(pattern);
-  const re = new RegExp(`^${basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.').replace(/\*/g, '.*')}$`, 's');
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of names.sort()) {
-    if (!re.test(name)) continue;
-    const full = join(dir, name);
-    if ((await pathKind(full)) === 'file') out.push(full);
   }
   return out;
 }

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/fixtures.js';
-import { FrostError } from '../errors.js';
 import { Long, tensorflow } from '../proto/tf.js';
 import { DT } from '../tensor/dtype.js';
 import { formatElement, type TensorData } from '../tensor/tensor-data.js';
 import { encodeSliceKey, type SliceDim } from './slice-key.js';
 import { buildTable } from './sstable-writer.js';
 import { V1Reader } from './v1.js';
+import { expectFrost } from '../../../test/expect-frost.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -25,19 +25,6 @@ const vals = (t: TensorData): string[] => Array.from({ length: t.shape.reduce((a
 const L = (v: number): Long => Long.fromNumber(v);
 const shapeProto = (shape: number[]): tensorflow.TensorShapeProto.$Properties => ({ dim: shape.map((d) => ({ size: L(d) })) });
 
-async function expectFrost(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<FrostError> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(FrostError);
-  const fe = err as FrostError;
-  expect(fe.code, fe.message).toBe(code);
-  if (pattern) expect(fe.message).toMatch(pattern);
-  return fe;
-}
 
 interface V1Slice {
   /** Per dim: [start, length], or 'full'. */

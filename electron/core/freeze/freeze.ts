@@ -142,7 +142,7 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
   const working = new Map<string, NodeDef>();
   let kept = pruneKept(index, outputNodes, file);
   for (let round = 0; round < 8; round++) {
-    const dataReach = dataAncestors(index, outputNodes);
+    const dataReach = reachByData(index, outputNodes, 'inputs');
     let changed = false;
     for (const name of kept) {
       const n = index.node(name) as NodeDef;
@@ -231,7 +231,7 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
   const library = pruneLibrary(out, loaded.graphDef.library, retyper.newFunctions(), options.keepDevices === true);
   const cutPlaceholders = new Set(replaces.keys());
   const relaxed = cuts.some((c) => c.placeholders.some((ph) => ph.shape !== null && ph.shape[0] === -1));
-  const downstream = descendants(new GraphIndex(out), cutPlaceholders);
+  const downstream = reachByData(new GraphIndex(out), cutPlaceholders, 'consumers');
   for (const n of out) {
     if (!options.keepDevices) n.device = '';
     const a = n.attr ?? {};
@@ -321,26 +321,16 @@ function pruneKept(index: GraphIndex, outputs: string[], file: string): Set<stri
   return kept;
 }
 
-function dataAncestors(index: GraphIndex, roots: string[]): Set<string> {
+/** Nodes reached from `roots` along data edges only: backwards (inputs) or forwards (consumers). */
+function reachByData(index: GraphIndex, roots: Iterable<string>, direction: 'inputs' | 'consumers'): Set<string> {
   const seen = new Set<string>();
   const stack = [...roots];
   while (stack.length) {
     const n = stack.pop() as string;
     if (seen.has(n)) continue;
     seen.add(n);
-    for (const r of index.dataInputs(n)) stack.push(r.node);
-  }
-  return seen;
-}
-
-function descendants(index: GraphIndex, roots: Set<string>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop() as string;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    for (const c of index.consumers(n)) if (!c.ref.control) stack.push(c.node);
+    if (direction === 'inputs') for (const r of index.dataInputs(n)) stack.push(r.node);
+    else for (const c of index.consumers(n)) if (!c.ref.control) stack.push(c.node);
   }
   return seen;
 }

@@ -21,6 +21,7 @@ import { tensorFromProto, tensorToProto } from '../tensor/tensor-proto.js';
 import type { FrozenGraph, FrozenNode, SliceSpec } from './frozen-graph.js';
 import type { NodeDef } from './graph-index.js';
 import { GRAPHDEF_LIMIT_BYTES, measureFrozenGraph, measureFrozenGraphExact, writeFrozenGraph } from './write-frozen.js';
+import { expectFrost } from '../../../test/expect-frost.js';
 
 let dir: string;
 let seq = 0;
@@ -114,19 +115,6 @@ function naiveSlice(full: TensorData, slice: SliceSpec): TensorData {
   return { kind: 'numeric', dtype: full.dtype, shape: slice.length, bytes };
 }
 
-async function expectFrost(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<FrostError> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected FrostError ${code}`).toBeInstanceOf(FrostError);
-  const fe = err as FrostError;
-  expect(fe.code, fe.message).toBe(code);
-  if (pattern) expect(fe.message).toMatch(pattern);
-  return fe;
-}
 
 function syncFrost(f: () => unknown, code: string, pattern?: RegExp): void {
   let err: unknown;

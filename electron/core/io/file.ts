@@ -100,3 +100,7 @@ export async function pathKind(path: string): Promise<'file' | 'dir' | 'missing'
     return 'missing';
   }
 }
+
+export async function isFile(path: string): Promise<boolean> {
+  return (await pathKind(path)) === 'file';
+}
