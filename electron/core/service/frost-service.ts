@@ -1,0 +1,157 @@
+/**
+ * The handlers behind every channel of shared/ipc/contract.ts, shared by Electron's main
+ * process and `frost serve`: both transports stay thin and cannot drift apart. Requests
+ * come from a renderer or a browser, so each is checked for shape before use, file access is
+ * asked of the transport's `allowPath`, and every failure is returned as a Result.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { AppInfo, Channel, OpenedSource, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
+import type { GraphIR } from '../../../shared/model/graph-ir.js';
+import { FrostError, isFrostError } from '../errors.js';
+import { inspectSource } from '../inspect/inspect.js';
+import { openSource, type Source } from '../source/open-source.js';
+import { findTensor } from '../source/find-tensor.js';
+import { buildGraphIR } from '../graph/ir.js';
+import { GraphIndex } from '../freeze/graph-index.js';
+import { mapVariablesToKeys } from '../freeze/variable-keys.js';
+import { computeHistogram, computeStats, elementCount } from '../tensor/tensor-data.js';
+import { dtypeName } from '../tensor/dtype.js';
+import { previewTensor } from '../tensor/preview.js';
+
+export interface ServiceOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  initialPath?: string;
+  /** May this path be opened? (serve mode: only what was allowed at start; Electron: anything the user chose.) */
+  allowPath(path: string): boolean | Promise<boolean>;
+  /** Recent files, kept by the transport (Electron: user data; serve: memory). */
+  recent?: { list(): RecentEntry[]; add(path: string): void };
+}
+
+type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
+
+const MAX_SOURCES = 16;
+
+function bad(message: string): FrostError {
+  return new FrostError('USAGE', message);
+}
+
+function str(req: unknown, key: string): string {
+  const v = (req as Record<string, unknown> | null)?.[key];
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096) throw bad(`The request needs a "${key}" string.`);
+  return v;
+}
+
+function optInt(req: unknown, key: string): number | undefined {
+  const v = (req as Record<string, unknown> | null)?.[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw bad(`"${key}" must be a whole number.`);
+  return v;
+}
+
+export class FrostService {
+  private readonly sources = new Map<string, { source: Source; graph?: GraphIR }>();
+  private readonly handlers: { [C in Channel]: Handler<C> };
+
+  constructor(private readonly options: ServiceOptions) {
+    this.handlers = {
+      'app:info': async () => ({
+        version: options.version,
+        mode: options.mode,
+        platform: process.platform,
+        ...(options.initialPath ? { initialPath: options.initialPath } : {}),
+      }),
+      'source:open': async (req) => this.open(str(req, 'path'), optInt(req, 'step')),
+      'source:close': async (req) => {
+        const id = str(req, 'sourceId');
+        const entry = this.sources.get(id);
+        if (entry) {
+          this.sources.delete(id);
+          await entry.source.close();
+        }
+        return { closed: entry !== undefined };
+      },
+      'graph:get': async (req) => this.graph(str(req, 'sourceId')),
+      'tensor:get': async (req) => this.tensor(str(req, 'sourceId'), str(req, 'name')),
+      'recent:list': async () => options.recent?.list() ?? [],
+    };
+  }
+
+  /** Runs one channel; never throws for bad input (a Result carries the error). */
+  async handle<C extends Channel>(channel: C, req: unknown): Promise<Result<Res<C>>> {
+    try {
+      const handler = this.handlers[channel] as Handler<C> | undefined;
+      if (!handler) throw bad(`Unknown channel ${String(channel)}.`);
+      return { ok: true, value: await handler((req ?? {}) as Req<C>) };
+    } catch (e) {
+      if (isFrostError(e)) return { ok: false, error: e.toJSON() };
+      const message = e instanceof Error ? e.message : String(e);
+      return { ok: false, error: { code: 'INTERNAL', message: `Frost hit an internal error: ${message}` } };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const { source } of this.sources.values()) await source.close();
+    this.sources.clear();
+  }
+
+  private async open(pathIn: string, step: number | undefined): Promise<OpenedSource> {
+    const path = resolve(pathIn);
+    if (!(await this.options.allowPath(path))) {
+      throw new FrostError('FILE_UNREADABLE', `${path} is outside the folders this Frost server may read.`, { file: path });
+    }
+    const source = await openSource(path, step === undefined ? {} : { step });
+    if (this.sources.size >= MAX_SOURCES) {
+      // Keep memory bounded: forget the oldest open source.
+      const [oldest] = this.sources.keys();
+      if (oldest !== undefined) {
+        await this.sources.get(oldest)?.source.close();
+        this.sources.delete(oldest);
+      }
+    }
+    const sourceId = randomUUID();
+    this.sources.set(sourceId, { source });
+    this.options.recent?.add(path);
+    return { sourceId, report: inspectSource(source) };
+  }
+
+  private entry(id: string): { source: Source; graph?: GraphIR } {
+    const e = this.sources.get(id);
+    if (!e) throw new FrostError('USAGE', 'That source is no longer open; open it again.');
+    return e;
+  }
+
+  private async graph(id: string): Promise<GraphIR> {
+    const e = this.entry(id);
+    if (e.graph) return e.graph;
+    const loaded = e.source.graph;
+    if (!loaded) throw new FrostError('USAGE', `${e.source.path} has no graph (only checkpoint variables).`, { file: e.source.path });
+    const keys = new Map<string, string>();
+    for (const [node, src] of mapVariablesToKeys(new GraphIndex(loaded.graphDef.node ?? []), loaded.metaGraph ?? undefined, e.source.reader, e.source.displayNames)) keys.set(node, src.key);
+    e.graph = buildGraphIR(loaded, keys);
+    return e.graph;
+  }
+
+  private async tensor(id: string, name: string): Promise<TensorSummary> {
+    const e = this.entry(id);
+    const found = await findTensor(e.source, name);
+    const t = found.data;
+    const summary: TensorSummary = {
+      name: found.name,
+      origin: found.origin,
+      dtype: dtypeName(t.dtype),
+      shape: [...t.shape],
+      elements: elementCount(t.shape),
+      bytes: t.kind === 'numeric' ? t.bytes.length : t.strings.reduce((n, s) => n + s.length, 0),
+      preview: previewTensor(t),
+    };
+    if (t.kind === 'numeric') {
+      const stats = computeStats(t);
+      summary.stats = stats;
+      summary.histogram = computeHistogram(t, 30, stats);
+    }
+    return summary;
+  }
+}
+

@@ -1,0 +1,78 @@
+/**
+ * Frost's one typed IPC contract (style anchors item 7): every channel the UI may call, with
+ * its request and response types. The Electron preload exposes exactly one function per
+ * channel, main registers one handler per channel, and `frost serve` maps each channel to
+ * `POST /api/<channel>`; the renderer's single client works over either transport.
+ */
+import type { GraphIR } from '../model/graph-ir.js';
+import type { InspectReport, ProblemJSON } from '../model/inspect-report.js';
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'serve';
+  /** What the app was started on (the demo checkpoint, `frost serve PATH`, `frost-app PATH`). */
+  initialPath?: string;
+  platform: string;
+}
+
+export interface OpenedSource {
+  /** Handle for later calls about this source. */
+  sourceId: string;
+  report: InspectReport;
+}
+
+export interface TensorSummary {
+  name: string;
+  origin: 'checkpoint' | 'graph-const';
+  dtype: string;
+  shape: number[];
+  elements: number;
+  bytes: number;
+  stats?: { min: number; max: number; mean: number; std: number; zeros: number; nan: number; inf: number; count: number; sampled: boolean };
+  histogram?: { edges: number[]; counts: number[] };
+  /** numpy-style text of the values, summarized for big tensors. */
+  preview: string;
+}
+
+export interface RecentEntry {
+  path: string;
+  openedAt: number;
+}
+
+export interface Channels {
+  'app:info': { req: Record<string, never>; res: AppInfo };
+  'source:open': { req: { path: string; step?: number }; res: OpenedSource };
+  'source:close': { req: { sourceId: string }; res: { closed: boolean } };
+  'graph:get': { req: { sourceId: string }; res: GraphIR };
+  'tensor:get': { req: { sourceId: string; name: string }; res: TensorSummary };
+  'recent:list': { req: Record<string, never>; res: RecentEntry[] };
+}
+
+export type Channel = keyof Channels;
+export type Req<C extends Channel> = Channels[C]['req'];
+export type Res<C extends Channel> = Channels[C]['res'];
+
+/** Every channel, for runtime checks (main refuses anything else; so does the server). */
+export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list'];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && (CHANNELS as readonly string[]).includes(name);
+}
+
+/** Handlers return this instead of throwing, so errors cross IPC and HTTP intact. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ProblemJSON };
+
+/** Progress of a long job (freeze, diff, big reads), pushed to the UI while it runs. */
+export interface ProgressEvent {
+  jobId: string;
+  done: number;
+  total: number;
+  message: string;
+}
+
+/** The object the preload exposes as `window.frost` (Electron) and the HTTP client mimics. */
+export type FrostApi = {
+  [C in Channel]: (req: Req<C>) => Promise<Result<Res<C>>>;
+} & {
+  onProgress(listener: (e: ProgressEvent) => void): () => void;
+};
