@@ -4,7 +4,8 @@
  * `_output_shapes`, variables linked to their checkpoint keys, pipeline ops flagged.
  */
 import type { GraphIR, GraphNodeIR, OpFamily, TensorTypeIR } from '../../../shared/model/graph-ir.js';
-import { tensorflow as tf, toNumber } from '../proto/tf.js';
+import type { tensorflow as tf} from '../proto/tf.js';
+import { toNumber } from '../proto/tf.js';
 import { dtypeName } from '../tensor/dtype.js';
 import { formatElement, formatShape } from '../tensor/tensor-data.js';
 import { tensorFromProto } from '../tensor/tensor-proto.js';
