@@ -70,9 +70,25 @@ export interface ProgressEvent {
   message: string;
 }
 
+/** Menu and window commands the main process sends to the page. */
+export type MenuCommand = 'find' | 'zoom-in' | 'zoom-out' | 'fit' | 'toggle-theme' | 'toggle-left-panel' | 'toggle-right-panel' | 'shortcuts';
+
+/** Events pushed from the Electron main process to the page (none in browser mode). */
+export interface AppEvents {
+  /** Open this path (menu, drag and drop on the dock, a second `frost-app PATH`). */
+  'app:open-path': string;
+  'app:command': MenuCommand;
+}
+export type AppEvent = keyof AppEvents;
+export const APP_EVENTS: readonly AppEvent[] = ['app:open-path', 'app:command'];
+
 /** The object the preload exposes as `window.frost` (Electron) and the HTTP client mimics. */
 export type FrostApi = {
   [C in Channel]: (req: Req<C>) => Promise<Result<Res<C>>>;
 } & {
   onProgress(listener: (e: ProgressEvent) => void): () => void;
+  /** Electron only: subscribe to a main-process event; returns the unsubscribe function. */
+  on?<E extends AppEvent>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
+  /** Electron only: the file-system path of a dropped file (webUtils.getPathForFile). */
+  pathForFile?(file: object): string;
 };

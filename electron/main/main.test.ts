@@ -1,0 +1,144 @@
+// The Electron security checklist, asserted without an Electron binary: electron is mocked,
+// the real main.ts runs against the mock, and what it asked Electron to do is checked.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { APP_EVENTS, CHANNELS } from '../../shared/ipc/contract.js';
+import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './security.js';
+
+type Handler = (...args: unknown[]) => unknown;
+const calls = vi.hoisted(() => ({
+  windows: [] as { options: { webPreferences: Record<string, unknown> }; on: Map<string, Handler>; openHandler?: Handler }[],
+  ipc: new Map<string, Handler>(),
+  headers: undefined as Handler | undefined,
+  permissions: undefined as Handler | undefined,
+}));
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    webContents: { on: (e: string, h: Handler) => void; setWindowOpenHandler: (h: Handler) => void; send: () => void; mainFrame: object };
+    constructor(options: { webPreferences: Record<string, unknown> }) {
+      const record = { options, on: new Map<string, Handler>(), openHandler: undefined as Handler | undefined };
+      calls.windows.push(record);
+      this.webContents = {
+        on: (e, h) => void record.on.set(e, h),
+        setWindowOpenHandler: (h) => void (record.openHandler = h),
+        send: () => undefined,
+        mainFrame: {},
+      };
+    }
+    once(): void {}
+    loadFile(): Promise<void> {
+      return Promise.resolve();
+    }
+    static getAllWindows(): unknown[] {
+      return [];
+    }
+  }
+  const app = {
+    isPackaged: false,
+    requestSingleInstanceLock: () => true,
+    getPath: () => '/nonexistent-user-data',
+    on: () => undefined,
+    whenReady: () => Promise.resolve(),
+    quit: () => undefined,
+  };
+  return {
+    app,
+    BrowserWindow,
+    dialog: { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }), showMessageBox: () => Promise.resolve() },
+    ipcMain: { handle: (channel: string, h: Handler) => void calls.ipc.set(channel, h) },
+    Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (t: unknown) => t },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (h: Handler) => void (calls.headers = h) },
+        setPermissionRequestHandler: (h: Handler) => void (calls.permissions = h),
+      },
+    },
+  };
+});
+
+const here = dirname(fileURLToPath(import.meta.url));
+const appUrl = `file://${join(here, 'x', 'index.html')}`;
+
+describe('security rules', () => {
+  it('uses every secure webPreference', () => {
+    const p = secureWebPreferences('/p.cjs');
+    expect(p).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+  });
+  it('allows navigation only to the app page and IPC only from its top frame', () => {
+    expect(isAllowedNavigation(appUrl, appUrl)).toBe(true);
+    expect(isAllowedNavigation(`${appUrl}?open=/x`, appUrl)).toBe(true);
+    expect(isAllowedNavigation('https://evil.example/', appUrl)).toBe(false);
+    expect(isAllowedNavigation('file:///etc/passwd', appUrl)).toBe(false);
+    expect(isAllowedNavigation('not a url', appUrl)).toBe(false);
+    expect(isTrustedSender(appUrl, true, appUrl)).toBe(true);
+    expect(isTrustedSender(appUrl, false, appUrl)).toBe(false);
+    expect(isTrustedSender('https://evil.example/', true, appUrl)).toBe(false);
+    expect(isTrustedSender(undefined, true, appUrl)).toBe(false);
+  });
+});
+
+describe('main process against a mocked Electron', () => {
+  beforeAll(async () => {
+    process.env['FROST_MAIN_NO_AUTOSTART'] = '1';
+    const m = await import('./main.js');
+    await m.main();
+  });
+
+  it('creates the window with the secure preferences and the preload', () => {
+    const w = calls.windows[0];
+    expect(w).toBeDefined();
+    expect(w?.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(String(w?.options.webPreferences['preload'])).toMatch(/preload[/\\]preload\.cjs$/);
+  });
+
+  it('blocks navigation away from the app and every window.open', () => {
+    const w = calls.windows[0];
+    let prevented = false;
+    w?.on.get('will-navigate')?.({ preventDefault: () => (prevented = true) }, 'https://evil.example/');
+    expect(prevented).toBe(true);
+    expect(w?.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+
+  it('sets a strict CSP on every response and denies permission requests', () => {
+    let headers: Record<string, string[]> = {};
+    calls.headers?.({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']?.[0]).toContain("script-src 'self'");
+    expect(headers['Content-Security-Policy']?.[0]).toContain("object-src 'none'");
+    let granted: boolean | undefined;
+    calls.permissions?.({}, 'media', (g: boolean) => (granted = g));
+    expect(granted).toBe(false);
+  });
+
+  it('registers exactly the contract channels and refuses foreign senders', async () => {
+    expect([...calls.ipc.keys()].sort()).toEqual([...CHANNELS].sort());
+    const handler = calls.ipc.get('app:info') as Handler;
+    const mainFrame = {};
+    const foreign = (await handler({ senderFrame: { url: 'https://evil.example/' }, sender: { mainFrame } }, {})) as { ok: boolean };
+    expect(foreign.ok).toBe(false);
+    const sub = (await handler({ senderFrame: { url: 'file:///somewhere/else.html' }, sender: { mainFrame: {} } }, {})) as { ok: boolean };
+    expect(sub.ok).toBe(false);
+    // The app page's own top frame is answered (the page path as main.ts computes it from its folder).
+    const page = { url: pathToFileURL(join(here, '..', '..', 'renderer', 'index.html')).href };
+    const trusted = (await handler({ senderFrame: page, sender: { mainFrame: page } }, {})) as { ok: boolean; value?: { mode: string } };
+    expect(trusted.ok).toBe(true);
+    expect(trusted.value?.mode).toBe('electron');
+    const iframe = (await handler({ senderFrame: page, sender: { mainFrame: {} } }, {})) as { ok: boolean };
+    expect(iframe.ok).toBe(false);
+  });
+});
+
+describe('preload', () => {
+  it('exposes one function per contract channel and nothing generic', () => {
+    const src = readFileSync(join(here, '..', 'preload', 'preload.cts'), 'utf8');
+    const channels = /const CHANNELS = \[([^\]]*)\]/.exec(src)?.[1] ?? '';
+    const events = /const APP_EVENTS = \[([^\]]*)\]/.exec(src)?.[1] ?? '';
+    const list = (s: string): string[] => [...s.matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
+    expect(list(channels).sort()).toEqual([...CHANNELS].sort());
+    expect(list(events).sort()).toEqual([...APP_EVENTS].sort());
+    expect(src).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\b/);
+    expect(src).not.toMatch(/\binvoke\b\s*:/);
+  });
+});
