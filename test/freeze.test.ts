@@ -74,6 +74,9 @@ describe('frost freeze on training checkpoints', () => {
     expect(kinds.has('VarHandleOp')).toBe(false);
     expect(kinds.has('ReadVariableOp')).toBe(false);
     expect(m.variablesFrozen).toBeGreaterThan(0);
+    // Its input_fn baked the training data into constants: Frost says so.
+    expect(m.inputs).toEqual([]);
+    expect(m.warnings.some((w) => w.message.includes('depend on no placeholder'))).toBe(true);
   });
 
   it('freezes a TF1 SavedModel (half_plus_two) with freeze_graph’s flag names', async () => {

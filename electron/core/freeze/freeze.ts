@@ -297,7 +297,7 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
       kept: (library?.function ?? []).map((f) => f.signature?.name ?? ''),
       dropped: (loaded.graphDef.library?.function ?? []).map((f) => f.signature?.name ?? '').filter((n) => !(library?.function ?? []).some((f) => f.signature?.name === n)),
     },
-    warnings: [...warnings, ...extraWarnings(finalIdx, out, file)].map((w) => w.toJSON()),
+    warnings: [...warnings, ...extraWarnings(finalIdx, out, file), ...noInputWarning(inputs.length, frozenVars.length, file)].map((w) => w.toJSON()),
     ms: Math.round(performance.now() - started),
   };
   return { graph, manifest, reader, inputFiles: [file, ...(reader?.files ?? [])] };
@@ -411,6 +411,17 @@ function validate(nodes: NodeDef[], outputs: string[], options: FreezeOptions, f
   }
   for (const o of outputs) if (!names.has(o)) problems.push(`output ${o} was lost`);
   if (problems.length > 0) fail('INVALID_GRAPH', 'The frozen graph would not be valid', problems, file);
+}
+
+/**
+ * Outputs that depend on weights but on no placeholder usually mean the training input was
+ * baked into the graph (an input_fn's tf.constant): the frozen graph then ignores any input.
+ */
+function noInputWarning(inputs: number, variables: number, file: string): FrostError[] {
+  if (inputs > 0 || variables === 0) return [];
+  return [
+    new FrostError('INVALID_GRAPH', 'The outputs depend on no placeholder: the model\'s input is built into the graph (e.g. training data as constants), so the frozen graph takes no input. Cut where the data enters with --inputs NODE:dtype:shape.', { file }),
+  ];
 }
 
 function extraWarnings(index: GraphIndex, nodes: NodeDef[], file: string): FrostError[] {
