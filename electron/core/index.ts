@@ -21,3 +21,4 @@ export {
 } from './tensor/tensor-data.js';
 export { writeNpy } from './export/npy.js';
 export { writeNpz } from './export/npz.js';
+export { writeDemoCheckpoint, DEMO_OUTPUTS } from './demo/demo-checkpoint.js';
