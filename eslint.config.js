@@ -3,6 +3,7 @@
 // renderer/src/state imports zustand. Per-layer tsconfigs enforce the same through lib/types.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -38,6 +39,12 @@ export default tseslint.config(
   layer(['renderer/**/*.{ts,tsx}'], [...noNode, electronBan, { name: 'zustand', message: 'Only renderer/src/state imports zustand.' }], [
     { group: ['**/electron/**'], message: 'The renderer talks to the core only through shared/ipc.' },
   ]),
+  {
+    // React components and hooks: the rules of hooks plus the compiler-backed checks.
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: reactHooks.configs.flat['recommended-latest'].plugins,
+    rules: { ...reactHooks.configs.flat['recommended-latest'].rules, 'react-hooks/exhaustive-deps': 'error' },
+  },
   {
     files: ['renderer/src/state/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { paths: [...noNode, electronBan], patterns: [{ group: ['**/electron/**'], message: 'The renderer talks to the core only through shared/ipc.' }] }] },

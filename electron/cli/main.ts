@@ -2,15 +2,16 @@
  * `frost`: the command-line face of Frost's core. Exit codes: 0 ok, 1 bad input (one clear
  * sentence on stderr, no stack trace), 2 usage error.
  */
-import { readFileSync } from 'node:fs';
 import { isFrostError } from '../core/index.js';
 import { exportHelp, runExport } from './commands/export.js';
 import { freezeHelp, runFreeze } from './commands/freeze.js';
 import { inspectHelp, runInspect } from './commands/inspect.js';
 import { outputsHelp, runOutputs } from './commands/outputs.js';
+import { runServe, serveHelp } from './commands/serve.js';
 import { runTensor, tensorHelp } from './commands/tensor.js';
 import { processIO, type CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
+import { frostVersion } from './version.js';
 
 interface Command {
   summary: string;
@@ -24,16 +25,8 @@ const COMMANDS: Record<string, Command> = {
   export: { summary: 'write every variable into one .npz file', help: exportHelp, run: runExport },
   freeze: { summary: 'freeze a checkpoint into a frozen GraphDef .pb (+ manifest)', help: freezeHelp, run: runFreeze },
   outputs: { summary: 'rank the likely outputs and inputs of a graph', help: outputsHelp, run: runOutputs },
+  serve: { summary: 'open the app in a web browser, served by this process (Ctrl-C stops it)', help: serveHelp, run: runServe },
 };
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
@@ -57,7 +50,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    io.out(`frost ${version()}`);
+    io.out(`frost ${frostVersion()}`);
     return 0;
   }
   const command = COMMANDS[name];

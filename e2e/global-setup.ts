@@ -1,0 +1,62 @@
+/**
+ * Starts the real `frost serve` on the iris fixture (any free port) for the browser specs and
+ * stops it afterwards. The page URL, token included, reaches the specs as FROST_E2E_URL.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { irisFixture, repoDir } from './paths.js';
+
+const SERVING = /^Frost is serving (.+) at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\s*$/m;
+const START_TIMEOUT_MS = 30_000;
+
+function waitForUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(`frost serve printed no "Frost is serving …" line within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    function fail(why: string) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${why}.\nstdout: ${out.trim() || '(none)'}\nstderr: ${err.trim() || '(none)'}`));
+    }
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = SERVING.exec(out);
+      if (m?.[2]) {
+        clearTimeout(timer);
+        resolve(m[2]);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('exit', (code, signal) => fail(`frost serve exited early (${signal ?? `code ${code}`})`));
+    child.on('error', (e) => fail(`frost serve could not start: ${e.message}`));
+  });
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  for (const [file, fix] of [
+    [join(repoDir, 'dist', 'renderer', 'index.html'), 'run `npm run build` first'],
+    [join(repoDir, 'dist', 'electron', 'cli', 'main.js'), 'run `npm run build` first'],
+    [irisFixture, 'set FROST_FIXTURES to the folder holding iris-estimator-queues-2shards'],
+  ] as const) {
+    if (!existsSync(file)) throw new Error(`e2e: ${file} is missing: ${fix}.`);
+  }
+  const child = spawn(process.execPath, [join(repoDir, 'bin', 'frost.js'), 'serve', irisFixture, '--no-open', '--port', '0'], {
+    cwd: repoDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as unknown as ChildProcessWithoutNullStreams;
+  const url = await waitForUrl(child);
+  child.removeAllListeners('exit');
+  process.env.FROST_E2E_URL = url;
+  process.env.FROST_E2E_FIXTURE = irisFixture;
+
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+}

@@ -1,0 +1,121 @@
+/** Page objects for Frost's window: one per panel, so specs read like what a user does. */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type WindowState = 'empty' | 'loading' | 'ready' | 'error';
+
+export class TopBar {
+  readonly banner: Locator;
+  readonly pathField: Locator;
+  readonly openButton: Locator;
+  readonly recentButton: Locator;
+  readonly themeToggle: Locator;
+  constructor(page: Page) {
+    this.banner = page.getByRole('banner');
+    this.pathField = this.banner.getByRole('textbox', { name: /Path to open/ });
+    this.openButton = this.banner.getByRole('button', { name: 'Open…' });
+    this.recentButton = this.banner.getByRole('button', { name: 'Recent' });
+    this.themeToggle = this.banner.getByRole('button', { name: /^Theme:/ });
+  }
+  async open(path: string): Promise<void> {
+    await this.pathField.fill(path);
+    await this.pathField.press('Enter');
+  }
+}
+
+export class SourcePanel {
+  readonly root: Locator;
+  readonly checkpoints: Locator;
+  readonly table: Locator;
+  readonly filter: Locator;
+  readonly heading: Locator;
+  constructor(page: Page) {
+    this.root = page.getByRole('navigation', { name: 'Source' });
+    this.checkpoints = this.root.getByRole('region', { name: /Checkpoints/ });
+    this.table = this.root.getByRole('grid', { name: 'Checkpoint variables' });
+    this.filter = this.root.getByRole('searchbox', { name: 'Filter variables' });
+    this.heading = this.root.getByRole('heading', { name: /Variables/ });
+  }
+  row(name: string): Locator {
+    return this.table.locator(`[role="row"][data-variable="${name}"]`);
+  }
+  rows(): Locator {
+    return this.table.locator('[role="row"][data-variable]');
+  }
+  selectedRow(): Locator {
+    return this.table.locator('[role="row"][aria-selected="true"]');
+  }
+  sortBy(column: 'Name' | 'DType' | 'Size'): Promise<void> {
+    return this.table.getByRole('columnheader', { name: column }).getByRole('button').click();
+  }
+}
+
+export class GraphPanel {
+  readonly root: Locator;
+  readonly search: Locator;
+  readonly tree: Locator;
+  constructor(page: Page) {
+    this.root = page.getByRole('main', { name: 'Graph' });
+    this.search = this.root.getByRole('searchbox', { name: 'Search nodes' });
+    this.tree = this.root.getByRole('tree');
+  }
+  node(name: string): Locator {
+    return this.tree.locator(`[data-node-name="${name}"]`);
+  }
+  group(name: string): Locator {
+    return this.tree.locator(`[role="treeitem"][data-group="${name}"]`);
+  }
+  /** Types `query` into the search and returns the element of node `name` (default: the query). */
+  async find(query: string, name = query): Promise<Locator> {
+    await this.search.fill(query);
+    return this.node(name);
+  }
+}
+
+export class PropertiesPanel {
+  readonly root: Locator;
+  readonly title: Locator;
+  readonly histogram: Locator;
+  readonly stats: Locator;
+  readonly preview: Locator;
+  constructor(page: Page) {
+    this.root = page.getByRole('complementary', { name: 'Properties' });
+    this.title = this.root.getByRole('heading', { level: 2 });
+    this.histogram = this.root.getByRole('img', { name: /^Histogram of/ });
+    this.stats = this.root.locator('dl[aria-label="Tensor statistics"]');
+    this.preview = this.root.locator('pre');
+  }
+  section(name: string): Locator {
+    return this.root.getByRole('region', { name });
+  }
+  stat(label: string): Locator {
+    return this.stats.locator('.stat', { has: this.root.page().locator(`dt:text-is("${label}")`) }).locator('dd');
+  }
+}
+
+export class FrostPage {
+  readonly topBar: TopBar;
+  readonly source: SourcePanel;
+  readonly graph: GraphPanel;
+  readonly properties: PropertiesPanel;
+  readonly alerts: Locator;
+  constructor(readonly page: Page) {
+    this.topBar = new TopBar(page);
+    this.source = new SourcePanel(page);
+    this.graph = new GraphPanel(page);
+    this.properties = new PropertiesPanel(page);
+    this.alerts = page.getByRole('alert');
+  }
+
+  /** Loads the served app (which opens the fixture it was started on) and waits until ready. */
+  async open(): Promise<void> {
+    const url = process.env.FROST_E2E_URL;
+    if (!url) throw new Error('FROST_E2E_URL is not set: the global setup did not start frost serve.');
+    await this.page.goto(url);
+    await this.waitFor('ready');
+  }
+
+  /** Waits for the window's explicit state marker (never for time). */
+  async waitFor(state: WindowState): Promise<void> {
+    await expect(this.page.locator('body')).toHaveAttribute('data-state', state);
+  }
+}

@@ -1,0 +1,144 @@
+import { useEffect, type DragEvent } from 'react';
+import type { MenuCommand } from '../../../shared/ipc/contract.js';
+import { Banners } from '../components/Banners.js';
+import { CheckpointList } from '../components/CheckpointList.js';
+import { GRAPH_SEARCH_ID, GraphOutline } from '../components/GraphOutline.js';
+import { PropertiesPanel } from '../components/PropertiesPanel.js';
+import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
+import { Splitter } from '../components/Splitter.js';
+import { StatusBar } from '../components/StatusBar.js';
+import { PATH_FIELD_ID, TopBar } from '../components/TopBar.js';
+import { VARIABLE_FILTER_ID, VariablesTable } from '../components/VariablesTable.js';
+import { baseName } from '../components/format.js';
+import { actions, store, useFrost } from '../state/index.js';
+import { shortcutFor, type Shortcut } from './shortcuts.js';
+
+function focusField(id: string): void {
+  const el = document.getElementById(id);
+  if (el instanceof HTMLInputElement && !el.disabled) {
+    el.focus();
+    el.select();
+  }
+}
+
+function isTextField(t: EventTarget | null): boolean {
+  return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || (t instanceof HTMLElement && t.isContentEditable);
+}
+
+/** One place for keyboard shortcuts and Electron menu commands. */
+function run(command: Shortcut | MenuCommand): void {
+  switch (command) {
+    case 'focus-path':
+      return focusField(PATH_FIELD_ID);
+    case 'find':
+    case 'focus-search':
+      return focusField(store.getState().graph ? GRAPH_SEARCH_ID : VARIABLE_FILTER_ID);
+    case 'clear-selection':
+      return actions.clearSelection();
+    case 'toggle-theme':
+      return actions.cycleTheme();
+    case 'toggle-left-panel':
+      return actions.togglePanel('left');
+    case 'toggle-right-panel':
+      return actions.togglePanel('right');
+    case 'shortcuts':
+      return actions.setShortcutsOpen(true);
+    default:
+      // zoom-in, zoom-out, fit: for the drawn graph view (a later issue).
+      return undefined;
+  }
+}
+
+function onDragOver(e: DragEvent) {
+  if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+}
+
+function onDrop(e: DragEvent) {
+  const file = e.dataTransfer.files[0];
+  if (!file) return;
+  e.preventDefault();
+  void actions.openDropped(file);
+}
+
+/** The window: top bar, banners, the three panels and the status line. */
+export function App() {
+  const phase = useFrost((s) => s.phase);
+  const theme = useFrost((s) => s.theme);
+  const leftWidth = useFrost((s) => s.leftWidth);
+  const rightWidth = useFrost((s) => s.rightWidth);
+  const leftOpen = useFrost((s) => s.leftOpen);
+  const rightOpen = useFrost((s) => s.rightOpen);
+  const hasSource = useFrost((s) => s.report !== null);
+  const path = useFrost((s) => s.path);
+
+  useEffect(() => {
+    const stop = actions.listenToApp(run);
+    void actions.startApp();
+    return stop;
+  }, []);
+
+  // Explicit state marker for tests (style anchors item 14): await it instead of sleeping.
+  useEffect(() => {
+    document.body.dataset.state = phase;
+  }, [phase]);
+
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    document.title = path ? `${baseName(path)} — Frost` : 'Frost';
+  }, [path]);
+
+  useEffect(() => {
+    function onKeyDown(e: KeyboardEvent) {
+      const s = shortcutFor(e, isTextField(e.target));
+      if (s === null) return;
+      e.preventDefault();
+      run(s);
+    }
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const busy = phase === 'loading';
+  const columns = [leftOpen ? `${leftWidth}px 5px` : '', 'minmax(320px, 1fr)', rightOpen ? `5px ${rightWidth}px` : ''].join(' ');
+  return (
+    <div className="app" onDragOver={onDragOver} onDrop={onDrop}>
+      <TopBar />
+      <Banners />
+      <div className="workspace" style={{ gridTemplateColumns: columns }}>
+        {leftOpen && (
+          <>
+            <nav className="panel left" aria-label="Source" aria-busy={busy && !hasSource}>
+              {hasSource ? (
+                <>
+                  <CheckpointList />
+                  <VariablesTable />
+                </>
+              ) : (
+                <p className="muted panel-note">Checkpoint steps and variables of the open source appear here.</p>
+              )}
+            </nav>
+            <Splitter side="left" width={leftWidth} label="Resize the source panel" />
+          </>
+        )}
+        <main className="panel centre" aria-label="Graph" aria-busy={busy}>
+          <GraphOutline />
+        </main>
+        {rightOpen && (
+          <>
+            <Splitter side="right" width={rightWidth} label="Resize the properties panel" />
+            <aside className="panel right" aria-label="Properties">
+              <PropertiesPanel />
+            </aside>
+          </>
+        )}
+      </div>
+      <StatusBar />
+      <ShortcutsDialog />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+/** Display formatting shared by the panels. */
+
+/** 7960 → "7.77 KiB" (the CLI's format). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+/** [4, 10] → "[4, 10]"; unknown dimensions as "?", unknown rank as "unknown". */
+export function formatShape(shape: readonly number[] | null | undefined): string {
+  if (shape === null || shape === undefined) return 'unknown';
+  return `[${shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
+}
+
+/** A statistic for display: up to 6 significant digits, exponent for very large/small values. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-4) return x.toExponential(3);
+  return String(Number(x.toPrecision(6)));
+}
+
+/** 2500 → "2,500". */
+export const formatCount = (n: number): string => n.toLocaleString('en');
+
+/** The last path segment (either separator). */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const i = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  return i >= 0 ? trimmed.slice(i + 1) : trimmed;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+const FORMAT_NAMES: Record<string, string> = {
+  'checkpoint-folder': 'Checkpoint folder',
+  'checkpoint-v2': 'V2 checkpoint',
+  'checkpoint-v1': 'V1 checkpoint',
+  'checkpoint-tf2': 'TF2 object checkpoint',
+  'meta-graph': 'MetaGraph (.meta)',
+  'graph-def': 'GraphDef (.pb)',
+  'graph-def-text': 'GraphDef text (.pbtxt)',
+  'saved-model': 'SavedModel',
+};
+export const formatName = (f: string): string => FORMAT_NAMES[f] ?? f;

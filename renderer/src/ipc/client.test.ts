@@ -1,0 +1,140 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { FrostApi } from '../../../shared/ipc/contract.js';
+import { createClient, takeToken, type ClientEnv } from './client.js';
+
+type FetchInit = { method: string; headers: Record<string, string>; body: string };
+
+function env(href: string, respond: (url: string, init: FetchInit) => { status?: number; body: string } | Promise<never>, frost?: FrostApi) {
+  const replaced: string[] = [];
+  const fetch = vi.fn(async (url: string, init: FetchInit) => {
+    const r = await respond(url, init);
+    const status = r.status ?? 200;
+    return { ok: status >= 200 && status < 300, status, statusText: status === 401 ? 'Unauthorized' : status === 500 ? 'Internal Server Error' : 'OK', text: async () => r.body };
+  });
+  const e: ClientEnv = { frost, href, replaceUrl: (u) => replaced.push(u), fetch };
+  return { env: e, fetch, replaced };
+}
+
+describe('takeToken', () => {
+  it('takes the token out and keeps the rest of the URL', () => {
+    expect(takeToken('http://127.0.0.1:5000/?token=abc&x=1#h')).toEqual({ token: 'abc', url: '/?x=1#h' });
+    expect(takeToken('http://127.0.0.1:5000/?token=abc')).toEqual({ token: 'abc', url: '/' });
+  });
+  it('leaves a URL without a token alone', () => {
+    expect(takeToken('http://127.0.0.1:5000/?x=1')).toEqual({ token: null, url: null });
+  });
+});
+
+describe('HTTP client', () => {
+  it('POSTs JSON to /api/<channel> with the bearer token, and strips the token from the address bar', async () => {
+    const t = env('http://127.0.0.1:5000/?token=s3cret', () => ({ body: JSON.stringify({ ok: true, value: { closed: true } }) }));
+    const client = createClient(t.env);
+    expect(client.transport).toBe('http');
+    expect(t.replaced).toEqual(['/']);
+    const res = await client.call('source:close', { sourceId: 'a' });
+    expect(res).toEqual({ ok: true, value: { closed: true } });
+    expect(t.fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = t.fetch.mock.calls[0]!;
+    expect(url).toBe('/api/source:close');
+    expect(init.method).toBe('POST');
+    expect(init.headers.Authorization).toBe('Bearer s3cret');
+    expect(init.headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(init.body)).toEqual({ sourceId: 'a' });
+  });
+
+  it('passes failed Results through unchanged', async () => {
+    const error = { code: 'FILE_NOT_FOUND', message: '/x does not exist.', file: '/x' };
+    const t = env('http://h/?token=t', () => ({ body: JSON.stringify({ ok: false, error }) }));
+    expect(await createClient(t.env).call('source:open', { path: '/x' })).toEqual({ ok: false, error });
+  });
+
+  it('keeps a Result the server sends with an error status (e.g. its 401 problem)', async () => {
+    const t = env('http://h/?token=t', () => ({ status: 401, body: JSON.stringify({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Wrong token.' } }) }));
+    expect(await createClient(t.env).call('app:info', {})).toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Wrong token.' } });
+  });
+
+  it('explains a 401 without a body, and says when the page had no token', async () => {
+    const withToken = await createClient(env('http://h/?token=t', () => ({ status: 401, body: '' })).env).call('app:info', {});
+    expect(withToken.ok).toBe(false);
+    if (!withToken.ok) expect(withToken.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('refused the access token') });
+
+    const t = env('http://h/', () => ({ status: 401, body: 'no' }));
+    const res = await createClient(t.env).call('app:info', {});
+    expect(t.replaced).toEqual([]);
+    expect(t.fetch.mock.calls[0]![1].headers.Authorization).toBeUndefined();
+    if (!res.ok) expect(res.error.message).toContain('?token=');
+  });
+
+  it('turns other HTTP errors, non-results and network failures into problems instead of throwing', async () => {
+    const http500 = await createClient(env('http://h/?token=t', () => ({ status: 500, body: '<html>' })).env).call('app:info', {});
+    expect(http500).toEqual({ ok: false, error: { code: 'HTTP_500', message: 'The server answered app:info with HTTP 500 Internal Server Error.' } });
+
+    const junk = await createClient(env('http://h/?token=t', () => ({ body: '{"hello":1}' })).env).call('app:info', {});
+    expect(junk).toMatchObject({ ok: false, error: { code: 'BAD_RESPONSE' } });
+
+    const down = await createClient(env('http://h/?token=t', () => Promise.reject(new TypeError('Failed to fetch'))).env).call('app:info', {});
+    expect(down).toMatchObject({ ok: false, error: { code: 'NETWORK', message: expect.stringContaining('frost serve') } });
+  });
+
+  it('has no push channel and no file paths in a browser', () => {
+    const client = createClient(env('http://h/?token=t', () => ({ body: '' })).env);
+    expect(() => client.onProgress(() => {})()).not.toThrow();
+    expect(() => client.onEvent('app:open-path', () => {})()).not.toThrow();
+    expect(client.pathForFile({})).toBeNull();
+  });
+});
+
+describe('Electron client', () => {
+  function api(overrides: Partial<FrostApi> = {}): FrostApi {
+    const fail = async () => ({ ok: false as const, error: { code: 'X', message: 'x' } });
+    return {
+      'app:info': async () => ({ ok: true, value: { version: '1', mode: 'electron', platform: 'linux' } }),
+      'source:open': fail,
+      'source:close': fail,
+      'graph:get': fail,
+      'tensor:get': fail,
+      'recent:list': fail,
+      onProgress: () => () => {},
+      ...overrides,
+    };
+  }
+
+  it('uses window.frost when the preload exposed it, and never fetches', async () => {
+    const t = env('file:///app/index.html?token=zzz', () => {
+      throw new Error('fetch must not be used');
+    }, api());
+    const client = createClient(t.env);
+    expect(client.transport).toBe('electron');
+    expect(t.replaced).toEqual([]);
+    expect(await client.call('app:info', {})).toEqual({ ok: true, value: { version: '1', mode: 'electron', platform: 'linux' } });
+    expect(t.fetch).not.toHaveBeenCalled();
+  });
+
+  it('turns a rejected IPC call or a malformed answer into a problem', async () => {
+    const client = createClient(
+      env('file:///a', () => ({ body: '' }), api({ 'source:open': () => Promise.reject(new Error('boom')), 'graph:get': async () => 'nope' as never })).env,
+    );
+    expect(await client.call('source:open', { path: '/x' })).toMatchObject({ ok: false, error: { code: 'IPC_FAILED', message: expect.stringContaining('boom') } });
+    expect(await client.call('graph:get', { sourceId: 'a' })).toMatchObject({ ok: false, error: { code: 'BAD_RESPONSE' } });
+  });
+
+  it('subscribes to main-process events and asks the preload for dropped files\' paths', () => {
+    const on = vi.fn(() => () => {});
+    const client = createClient(env('file:///a', () => ({ body: '' }), api({ on, pathForFile: () => '/x/model.meta' })).env);
+    const listener = () => {};
+    client.onEvent('app:open-path', listener);
+    expect(on).toHaveBeenCalledWith('app:open-path', listener);
+    expect(client.pathForFile({})).toBe('/x/model.meta');
+    const bare = createClient(env('file:///a', () => ({ body: '' }), api()).env);
+    expect(() => bare.onEvent('app:command', () => {})()).not.toThrow();
+    expect(bare.pathForFile({})).toBeNull();
+  });
+
+  it('forwards progress listeners to the preload', () => {
+    const onProgress = vi.fn(() => () => {});
+    const client = createClient(env('file:///a', () => ({ body: '' }), api({ onProgress })).env);
+    const listener = () => {};
+    client.onProgress(listener);
+    expect(onProgress).toHaveBeenCalledWith(listener);
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * The renderer's only way to the core (style anchors item 7). In Electron the preload exposes a
+ * `FrostApi` as `window.frost`; in a browser (`frost serve`) every channel is
+ * `POST /api/<channel>` with a JSON body and the page's access token as a bearer token. Either
+ * way callers get a `Result`: this module never throws, so every failure reaches the UI as a
+ * readable problem.
+ */
+import type { AppEvent, AppEvents, Channel, FrostApi, ProgressEvent, Req, Res, Result } from '../../../shared/ipc/contract.js';
+import type { ProblemJSON } from '../../../shared/model/inspect-report.js';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in browser mode. */
+    frost?: FrostApi;
+  }
+}
+
+export interface FrostClient {
+  readonly transport: 'electron' | 'http';
+  call<C extends Channel>(channel: C, req: Req<C>): Promise<Result<Res<C>>>;
+  onProgress(listener: (e: ProgressEvent) => void): () => void;
+  /** Events from the Electron main process (menu commands, paths to open); none in browser mode. */
+  onEvent<E extends AppEvent>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
+  /** The file-system path of a dropped file (Electron only; a browser never reveals it). */
+  pathForFile(file: object): string | null;
+}
+
+/** What the client needs from its surroundings; `browserEnv()` supplies the real ones. */
+export interface ClientEnv {
+  frost?: FrostApi | undefined;
+  /** The page URL (read for `?token=`). */
+  href: string;
+  /** Rewrites the address bar without navigating (`history.replaceState`). */
+  replaceUrl(url: string): void;
+  fetch: (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
+}
+
+const problem = (code: string, message: string): { ok: false; error: ProblemJSON } => ({ ok: false, error: { code, message } });
+
+function isResult(v: unknown): v is Result<unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as { ok?: unknown; value?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (r.ok === true) return 'value' in r;
+  return r.ok === false && typeof r.error?.code === 'string' && typeof r.error.message === 'string';
+}
+
+/**
+ * Takes `?token=` out of a page URL. Returns the token and the URL without it (other query
+ * parameters and the hash kept), or `url: null` when there was nothing to remove.
+ */
+export function takeToken(href: string): { token: string | null; url: string | null } {
+  const u = new URL(href);
+  const token = u.searchParams.get('token');
+  if (token === null) return { token: null, url: null };
+  u.searchParams.delete('token');
+  return { token, url: u.pathname + u.search + u.hash };
+}
+
+function electronClient(api: FrostApi): FrostClient {
+  return {
+    transport: 'electron',
+    async call(channel, req) {
+      try {
+        const fn = api[channel] as unknown as (r: typeof req) => Promise<unknown>;
+        const res = await fn(req);
+        return isResult(res) ? (res as Result<Res<typeof channel>>) : problem('BAD_RESPONSE', `The app answered ${channel} with something that is not a result.`);
+      } catch (e) {
+        return problem('IPC_FAILED', `The call ${channel} failed inside the app: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    onProgress: (listener) => api.onProgress(listener),
+    onEvent: (event, listener) => api.on?.(event, listener) ?? (() => {}),
+    pathForFile: (file) => {
+      try {
+        return api.pathForFile?.(file) || null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+function httpClient(env: ClientEnv, token: string | null): FrostClient {
+  return {
+    transport: 'http',
+    async call(channel, req) {
+      let res: Awaited<ReturnType<ClientEnv['fetch']>>;
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (token !== null) headers.Authorization = `Bearer ${token}`;
+      try {
+        // Absolute path: a relative "source:open" would parse as a URL scheme.
+        res = await env.fetch(`/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(req) });
+      } catch {
+        return problem('NETWORK', 'Frost could not reach its server. Is `frost serve` still running?');
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await res.text());
+      } catch {
+        body = undefined;
+      }
+      if (isResult(body)) return body as Result<Res<typeof channel>>;
+      if (res.status === 401 || res.status === 403) {
+        return problem(
+          'UNAUTHORIZED',
+          token === null
+            ? 'The server needs the access token: open the full link that `frost serve` printed (it ends in ?token=…).'
+            : 'The server refused the access token. Open the link printed by the running `frost serve` again.',
+        );
+      }
+      if (!res.ok) return problem(`HTTP_${res.status}`, `The server answered ${channel} with HTTP ${res.status} ${res.statusText}`.trim() + '.');
+      return problem('BAD_RESPONSE', `The server answered ${channel} with something that is not a result.`);
+    },
+    // Browser mode has no push channel yet: progress events never arrive.
+    onProgress: () => () => {},
+    onEvent: () => () => {},
+    pathForFile: () => null,
+  };
+}
+
+/**
+ * Creates the client for `env`: the preload's API when present, HTTP otherwise. In HTTP mode
+ * the token is read from the page URL once, kept only in memory and removed from the address
+ * bar so it does not end up in screenshots or shared links.
+ */
+export function createClient(env: ClientEnv): FrostClient {
+  if (env.frost) return electronClient(env.frost);
+  const { token, url } = takeToken(env.href);
+  if (url !== null) env.replaceUrl(url);
+  return httpClient(env, token);
+}
+
+/** The real browser surroundings. */
+export function browserEnv(): ClientEnv {
+  return {
+    frost: window.frost,
+    href: window.location.href,
+    replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
+    fetch: (input, init) => window.fetch(input, init),
+  };
+}
+
+let shared: FrostClient | undefined;
+
+/** The app's one client, created on first use. */
+export function getClient(): FrostClient {
+  shared ??= createClient(browserEnv());
+  return shared;
+}

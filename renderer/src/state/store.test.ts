@@ -1,0 +1,317 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OpenedSource, Res, Result } from '../../../shared/ipc/contract.js';
+import { deferred, fakeClient, graph, report, type FakeClient } from '../test/fake-client.js';
+import { STORAGE_KEY, type KeyValueStorage } from './persist.js';
+import { createFrost, type Frost } from './store.js';
+
+const opened = (sourceId: string, overrides = {}): Result<OpenedSource> => ({ ok: true, value: { sourceId, report: report(overrides) } });
+const tensor = (name: string): Res<'tensor:get'> => ({ name, origin: 'checkpoint', dtype: 'float32', shape: [2], elements: 2, bytes: 8, preview: '[1, 2]' });
+
+function memoryStorage(initial: Record<string, string> = {}): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map(Object.entries(initial));
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+let frosts: Frost[] = [];
+afterEach(() => {
+  for (const f of frosts) f.dispose();
+  frosts = [];
+});
+
+function setup(opts: { storage?: KeyValueStorage | null; client?: FakeClient } = {}) {
+  const client = opts.client ?? fakeClient();
+  client.on('app:info', () => ({ ok: true, value: { version: '0.1.0', mode: 'serve', platform: 'linux', initialPath: '/data/train' } }));
+  client.on('recent:list', () => ({ ok: true, value: [{ path: '/data/train', openedAt: 1 }] }));
+  client.on('source:open', () => opened('s1'));
+  client.on('source:close', () => ({ ok: true, value: { closed: true } }));
+  client.on('graph:get', () => ({ ok: true, value: graph() }));
+  client.on('tensor:get', (req) => ({ ok: true, value: tensor(req.name) }));
+  const frost = createFrost({ client, storage: opts.storage ?? null, saveDelayMs: 0 });
+  frosts.push(frost);
+  return { client, frost, state: () => frost.store.getState(), actions: frost.actions };
+}
+
+describe('start-up', () => {
+  it('reads app info and the recent list, then opens the initial path', async () => {
+    const { actions, state, client } = setup();
+    expect(state().phase).toBe('empty');
+    const started = actions.startApp();
+    expect(state()).toMatchObject({ phase: 'loading', busy: 'Starting…' });
+    await started;
+    expect(state().appInfo?.mode).toBe('serve');
+    expect(client.callsTo('source:open')).toEqual([{ path: '/data/train' }]);
+    expect(state()).toMatchObject({ phase: 'ready', sourceId: 's1', path: '/data/train', graphStatus: 'ready', busy: null });
+    expect(state().recent).toHaveLength(1);
+    expect(state().graph?.nodes).toHaveLength(5);
+  });
+
+  it('rests in the empty phase when there is nothing to open', async () => {
+    const { actions, state, client } = setup();
+    client.on('app:info', () => ({ ok: true, value: { version: '0.1.0', mode: 'electron', platform: 'linux' } }));
+    await actions.startApp();
+    expect(state()).toMatchObject({ phase: 'empty', busy: null });
+    expect(client.callsTo('source:open')).toEqual([]);
+  });
+
+  it('runs once even if called twice (React StrictMode)', async () => {
+    const { actions, client } = setup();
+    await Promise.all([actions.startApp(), actions.startApp()]);
+    expect(client.callsTo('app:info')).toHaveLength(1);
+  });
+
+  it('shows a banner and the error phase when app info fails', async () => {
+    const { actions, state, client } = setup();
+    client.on('app:info', () => ({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Wrong token.' } }));
+    await actions.startApp();
+    expect(state().phase).toBe('error');
+    expect(state().banners).toMatchObject([{ title: 'Frost could not start', problem: { code: 'UNAUTHORIZED' } }]);
+  });
+});
+
+describe('openSource', () => {
+  it('goes loading → ready, with progress text while the report and then the graph load', async () => {
+    const { actions, state, client } = setup();
+    const graphReply = deferred<Result<Res<'graph:get'>>>();
+    client.on('graph:get', () => graphReply.promise);
+    const done = actions.openSource('  /data/train  ');
+    expect(state().phase).toBe('loading');
+    expect(state().busy).toBe('Opening /data/train…');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(state()).toMatchObject({ phase: 'loading', graphStatus: 'loading', busy: 'Loading the graph (5 nodes)…' });
+    expect(state().report?.variables).toHaveLength(3);
+    graphReply.resolve({ ok: true, value: graph() });
+    expect(await done).toBe(true);
+    expect(state()).toMatchObject({ phase: 'ready', graphStatus: 'ready', busy: null });
+  });
+
+  it('ignores an empty path', async () => {
+    const { actions, client } = setup();
+    expect(await actions.openSource('   ')).toBe(false);
+    expect(client.callsTo('source:open')).toEqual([]);
+  });
+
+  it('keeps the open source when opening another fails, and shows the error', async () => {
+    const { actions, state, client } = setup();
+    await actions.openSource('/data/train');
+    client.on('source:open', () => ({ ok: false, error: { code: 'FILE_NOT_FOUND', message: '/nope does not exist.' } }));
+    expect(await actions.openSource('/nope')).toBe(false);
+    expect(state()).toMatchObject({ phase: 'error', sourceId: 's1', busy: null });
+    expect(state().banners).toMatchObject([{ title: 'Could not open /nope', problem: { code: 'FILE_NOT_FOUND', message: '/nope does not exist.' } }]);
+    // Dismissing the last error returns to the resting phase.
+    actions.dismissBanner(state().banners[0]!.id);
+    expect(state()).toMatchObject({ phase: 'ready', banners: [] });
+  });
+
+  it('closes the previous source and resets document state and selection', async () => {
+    const { actions, state, client } = setup();
+    await actions.openSource('/data/train');
+    actions.setGraphQuery('Mat');
+    actions.toggleGroup('dense');
+    actions.setVariableFilter('kernel');
+    actions.selectVariable('dense/kernel');
+    client.on('source:open', () => opened('s2'));
+    await actions.openSource('/data/other');
+    expect(client.callsTo('source:close')).toEqual([{ sourceId: 's1' }]);
+    expect(state()).toMatchObject({ sourceId: 's2', graphQuery: '', variableFilter: '', expandedGroups: [], selectedVariable: null, selectedNode: null, tensor: null });
+  });
+
+  it('lets a newer open win over a slower older one (and closes the stale source)', async () => {
+    const { actions, state, client } = setup();
+    const slow = deferred<Result<OpenedSource>>();
+    client.on('source:open', (req) => (req.path === '/slow' ? slow.promise : opened('fast')));
+    const first = actions.openSource('/slow');
+    expect(await actions.openSource('/fast')).toBe(true);
+    slow.resolve(opened('slow'));
+    expect(await first).toBe(false);
+    expect(state().sourceId).toBe('fast');
+    expect(client.callsTo('source:close')).toContainEqual({ sourceId: 'slow' });
+  });
+
+  it('re-opens the same path at another step', async () => {
+    const { actions, client } = setup();
+    await actions.openSource('/data/train');
+    await actions.openStep(10);
+    expect(client.callsTo('source:open')).toEqual([{ path: '/data/train' }, { path: '/data/train', step: 10 }]);
+  });
+
+  it('marks a source without a graph as ready with the graph absent', async () => {
+    const { actions, state, client } = setup();
+    client.on('source:open', () => opened('s1', { graph: undefined }));
+    await actions.openSource('/data/train');
+    expect(state()).toMatchObject({ phase: 'ready', graphStatus: 'absent' });
+    expect(client.callsTo('graph:get')).toEqual([]);
+  });
+
+  it('reports a graph that fails to load', async () => {
+    const { actions, state, client } = setup();
+    client.on('graph:get', () => ({ ok: false, error: { code: 'BAD_GRAPH', message: 'The .meta is truncated.' } }));
+    await actions.openSource('/data/train');
+    expect(state()).toMatchObject({ phase: 'error', graphStatus: 'error' });
+    expect(state().banners[0]?.title).toBe('Could not load the graph of /data/train');
+  });
+});
+
+describe('selection', () => {
+  async function opened_() {
+    const t = setup();
+    await t.actions.openSource('/data/train');
+    return t;
+  }
+
+  it('selecting a variable loads its tensor summary', async () => {
+    const { actions, state, client } = await opened_();
+    actions.selectVariable('dense/kernel');
+    expect(state().tensor).toEqual({ name: 'dense/kernel', status: 'loading' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(state().tensor).toMatchObject({ name: 'dense/kernel', status: 'ready', summary: { preview: '[1, 2]' } });
+    expect(client.callsTo('tensor:get')).toEqual([{ sourceId: 's1', name: 'dense/kernel' }]);
+  });
+
+  it('ignores unknown variables', async () => {
+    const { actions, state } = await opened_();
+    actions.selectVariable('nope');
+    expect(state().selectedVariable).toBeNull();
+  });
+
+  it('only the latest tensor request lands', async () => {
+    const { actions, state, client } = await opened_();
+    const slow = deferred<Result<Res<'tensor:get'>>>();
+    client.on('tensor:get', (req) => (req.name === 'dense/kernel' ? slow.promise : { ok: true, value: tensor(req.name) }));
+    actions.selectVariable('dense/kernel');
+    actions.selectVariable('dense/bias');
+    await new Promise((r) => setTimeout(r, 0));
+    slow.resolve({ ok: true, value: tensor('dense/kernel') });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(state().tensor).toMatchObject({ name: 'dense/bias', status: 'ready' });
+  });
+
+  it('a tensor error shows inline and as a banner', async () => {
+    const { actions, state, client } = await opened_();
+    client.on('tensor:get', () => ({ ok: false, error: { code: 'DATA_CORRUPT', message: 'CRC mismatch.' } }));
+    actions.selectVariable('dense/kernel');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(state().tensor).toMatchObject({ status: 'error', problem: { code: 'DATA_CORRUPT' } });
+    expect(state().banners[0]?.title).toBe('Could not read dense/kernel');
+    expect(state().phase).toBe('ready');
+  });
+
+  it('selecting a node opens its group; a variable node also selects and loads its checkpoint key', async () => {
+    const { actions, state } = await opened_();
+    actions.selectNode('dense/MatMul');
+    expect(state()).toMatchObject({ selectedNode: 'dense/MatMul', selectedVariable: null, tensor: null, expandedGroups: ['dense'] });
+    actions.selectNode('dense/kernel');
+    expect(state()).toMatchObject({ selectedNode: 'dense/kernel', selectedVariable: 'dense/kernel', expandedGroups: ['dense'] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(state().tensor).toMatchObject({ name: 'dense/kernel', status: 'ready' });
+    actions.selectNode('x');
+    expect(state().expandedGroups).toEqual(['dense', '(top level)']);
+  });
+
+  it('ignores unknown nodes; clearSelection clears everything', async () => {
+    const { actions, state } = await opened_();
+    actions.selectNode('nope');
+    expect(state().selectedNode).toBeNull();
+    actions.selectNode('global_step');
+    actions.clearSelection();
+    expect(state()).toMatchObject({ selectedNode: null, selectedVariable: null, tensor: null });
+    actions.selectNode('dense/MatMul');
+    actions.selectNode(null);
+    expect(state().selectedNode).toBeNull();
+  });
+});
+
+describe('Electron events and dropped files', () => {
+  it('opens paths sent by the main process and forwards menu commands until unsubscribed', async () => {
+    const { actions, client } = setup();
+    const commands: string[] = [];
+    const stop = actions.listenToApp((c) => commands.push(c));
+    client.emit('app:open-path', '/data/from-menu');
+    client.emit('app:command', 'toggle-theme');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(client.callsTo('source:open')).toEqual([{ path: '/data/from-menu' }]);
+    expect(commands).toEqual(['toggle-theme']);
+    stop();
+    client.emit('app:command', 'find');
+    expect(commands).toEqual(['toggle-theme']);
+  });
+
+  it('opens a dropped file by its path, or explains why a browser cannot', async () => {
+    const { actions, state, client } = setup();
+    expect(await actions.openDropped({ path: '/data/dropped.meta' })).toBe(true);
+    expect(client.callsTo('source:open')).toEqual([{ path: '/data/dropped.meta' }]);
+    expect(await actions.openDropped({})).toBe(false);
+    expect(state().banners.at(-1)?.problem.code).toBe('DROP_UNSUPPORTED');
+  });
+});
+
+describe('ui', () => {
+  it('toggles the side panels and the shortcuts dialog', () => {
+    const { actions, state } = setup();
+    expect(state()).toMatchObject({ leftOpen: true, rightOpen: true, shortcutsOpen: false });
+    actions.togglePanel('left');
+    actions.togglePanel('right');
+    actions.togglePanel('right');
+    actions.setShortcutsOpen(true);
+    expect(state()).toMatchObject({ leftOpen: false, rightOpen: true, shortcutsOpen: true });
+  });
+
+  it('cycles the theme and clamps panel widths', () => {
+    const { actions, state } = setup();
+    expect(state().theme).toBe('system');
+    actions.cycleTheme();
+    expect(state().theme).toBe('light');
+    actions.cycleTheme();
+    expect(state().theme).toBe('dark');
+    actions.cycleTheme();
+    expect(state().theme).toBe('system');
+    actions.setPanelWidth('left', 10);
+    actions.setPanelWidth('right', 5000);
+    expect(state()).toMatchObject({ leftWidth: 220, rightWidth: 720 });
+  });
+
+  it('sorts variables: same key flips, a new key starts ascending (size starts descending)', () => {
+    const { actions, state } = setup();
+    expect(state().variableSort).toEqual({ key: 'name', dir: 'asc' });
+    actions.sortVariables('name');
+    expect(state().variableSort).toEqual({ key: 'name', dir: 'desc' });
+    actions.sortVariables('bytes');
+    expect(state().variableSort).toEqual({ key: 'bytes', dir: 'desc' });
+    actions.sortVariables('dtype');
+    expect(state().variableSort).toEqual({ key: 'dtype', dir: 'asc' });
+  });
+
+  it('toggles and sets expanded groups', () => {
+    const { actions, state } = setup();
+    actions.toggleGroup('a');
+    actions.toggleGroup('b');
+    actions.toggleGroup('a');
+    expect(state().expandedGroups).toEqual(['b']);
+    actions.setExpandedGroups(['x', 'y', 'x']);
+    expect(state().expandedGroups).toEqual(['x', 'y']);
+  });
+
+  it('restores persisted preferences and saves only persisted fields', async () => {
+    const storage = memoryStorage({ [STORAGE_KEY]: JSON.stringify({ theme: 'dark', leftWidth: 500, rightWidth: 'wide', variableFilter: 'leak' }) });
+    const { actions, state } = setup({ storage });
+    expect(state()).toMatchObject({ theme: 'dark', leftWidth: 500, rightWidth: 400, variableFilter: '' });
+    actions.setTheme('light');
+    actions.setVariableFilter('kernel');
+    actions.setPanelWidth('right', 300);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(JSON.parse(storage.data.get(STORAGE_KEY)!)).toEqual({ theme: 'light', leftWidth: 500, rightWidth: 300, leftOpen: true, rightOpen: true, variableSort: { key: 'name', dir: 'asc' } });
+  });
+
+  it('survives storage that throws', () => {
+    const broken: KeyValueStorage = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('denied');
+      },
+    };
+    const { actions, state } = setup({ storage: broken });
+    actions.setTheme('dark');
+    expect(state().theme).toBe('dark');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Creates the state store and binds its actions. The store is zustand's vanilla store, so
+ * tests drive the actions and read the state without React (see *.test.ts here).
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { FrostClient } from '../ipc/client.js';
+import { loadPrefs, serializePrefs, STORAGE_KEY, UI_DEFAULTS, type KeyValueStorage } from './persist.js';
+import { appInitial, createAppActions, type AppActions } from './slices/app.js';
+import type { ActionContext } from './slices/context.js';
+import { createSelectionActions, selectionInitial, type SelectionActions } from './slices/selection.js';
+import { createSourceActions, sourceInitial, type SourceActions } from './slices/source.js';
+import { createUiActions, type UiActions } from './slices/ui.js';
+import type { FrostState, UiSlice } from './types.js';
+
+export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions;
+
+export interface Frost {
+  store: StoreApi<FrostState>;
+  actions: FrostActions;
+  /** Stops saving preferences (tests). */
+  dispose(): void;
+}
+
+export interface FrostOptions {
+  client: FrostClient;
+  /** Where preferences live; null keeps them in memory only. */
+  storage: KeyValueStorage | null;
+  /** Delay before preferences are written (dragging a splitter changes them often). */
+  saveDelayMs?: number;
+}
+
+export function createFrost({ client, storage, saveDelayMs = 150 }: FrostOptions): Frost {
+  const store = createStore<FrostState>()(() => ({
+    ...appInitial(),
+    ...sourceInitial(),
+    ...selectionInitial(),
+    ...UI_DEFAULTS,
+    ...loadPrefs(storage),
+  }));
+  const ctx: ActionContext = { get: store.getState, set: (patch) => store.setState(patch), client };
+
+  // The slices call each other lazily (an open reports problems; start-up opens a source).
+  const app: AppActions = createAppActions(ctx, () => source);
+  const source: SourceActions = createSourceActions(ctx, () => app);
+  const selection: SelectionActions = createSelectionActions(ctx, () => app);
+  const ui = createUiActions(ctx);
+
+  // Persist preferences when they change (debounced).
+  let saved = serializePrefs(store.getState() as UiSlice);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const unsubscribe = store.subscribe((state) => {
+    if (!storage) return;
+    const text = serializePrefs(state);
+    if (text === saved) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      saved = text;
+      try {
+        storage.setItem(STORAGE_KEY, text);
+      } catch {
+        // Storage full or disabled: preferences just do not persist.
+      }
+    }, saveDelayMs);
+  });
+
+  return {
+    store,
+    actions: { ...app, ...source, ...selection, ...ui },
+    dispose() {
+      unsubscribe();
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The renderer's state, split by concern (zustand's slices pattern, style anchors item 11).
+ * Components read it through narrow selectors; only the actions in ./slices change it.
+ */
+import type { AppInfo, RecentEntry, TensorSummary } from '../../../shared/ipc/contract.js';
+import type { GraphIR } from '../../../shared/model/graph-ir.js';
+import type { InspectReport, ProblemJSON } from '../../../shared/model/inspect-report.js';
+
+/** What the whole window is doing; published as `document.body.dataset.state` for tests. */
+export type Phase = 'empty' | 'loading' | 'ready' | 'error';
+
+/** One dismissible error banner. */
+export interface Banner {
+  id: number;
+  /** What Frost was doing, e.g. "Could not open /x". */
+  title: string;
+  problem: ProblemJSON;
+}
+
+export interface AppSlice {
+  appInfo: AppInfo | null;
+  phase: Phase;
+  /** Progress text while something runs (shown with aria-busy). */
+  busy: string | null;
+  banners: Banner[];
+}
+
+export type GraphStatus = 'none' | 'loading' | 'ready' | 'error' | 'absent';
+
+export interface SourceSlice {
+  sourceId: string | null;
+  /** The path as the user gave it (re-opened with another step). */
+  path: string | null;
+  report: InspectReport | null;
+  graph: GraphIR | null;
+  graphStatus: GraphStatus;
+  recent: RecentEntry[];
+}
+
+export interface TensorView {
+  name: string;
+  status: 'loading' | 'ready' | 'error';
+  summary?: TensorSummary;
+  problem?: ProblemJSON;
+}
+
+export interface SelectionSlice {
+  selectedNode: string | null;
+  /** A checkpoint key (a row of the variables table). */
+  selectedVariable: string | null;
+  tensor: TensorView | null;
+}
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type VariableSortKey = 'name' | 'dtype' | 'bytes';
+export interface VariableSort {
+  key: VariableSortKey;
+  dir: 'asc' | 'desc';
+}
+
+export interface UiSlice {
+  theme: ThemeChoice;
+  leftWidth: number;
+  rightWidth: number;
+  leftOpen: boolean;
+  rightOpen: boolean;
+  /** The keyboard shortcuts dialog. */
+  shortcutsOpen: boolean;
+  variableSort: VariableSort;
+  variableFilter: string;
+  graphQuery: string;
+  /** Top-level name scopes shown open in the graph outline. */
+  expandedGroups: readonly string[];
+}
+
+export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice;
