@@ -10,7 +10,7 @@ import { irisFixture, repoDir } from './paths.js';
 const SERVING = /^Frost is serving (.+) at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\s*$/m;
 const START_TIMEOUT_MS = 30_000;
 
-function waitForUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
+export function waitForUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -34,6 +34,25 @@ function waitForUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
   });
 }
 
+/** Starts `frost serve PATH` on a free port; resolves with its URL (token included) and a stop(). */
+export async function startServe(path: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(repoDir, 'bin', 'frost.js'), 'serve', path, '--no-open', '--port', '0'], {
+    cwd: repoDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as unknown as ChildProcessWithoutNullStreams;
+  const url = await waitForUrl(child);
+  child.removeAllListeners('exit');
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { url, stop };
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const [file, fix] of [
     [join(repoDir, 'dist', 'renderer', 'index.html'), 'run `npm run build` first'],
@@ -42,21 +61,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   ] as const) {
     if (!existsSync(file)) throw new Error(`e2e: ${file} is missing: ${fix}.`);
   }
-  const child = spawn(process.execPath, [join(repoDir, 'bin', 'frost.js'), 'serve', irisFixture, '--no-open', '--port', '0'], {
-    cwd: repoDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as unknown as ChildProcessWithoutNullStreams;
-  const url = await waitForUrl(child);
-  child.removeAllListeners('exit');
-  process.env.FROST_E2E_URL = url;
+  const server = await startServe(irisFixture);
+  process.env.FROST_E2E_URL = server.url;
   process.env.FROST_E2E_FIXTURE = irisFixture;
-
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  return server.stop;
 }

@@ -28,8 +28,14 @@ export class SourcePanel {
   readonly table: Locator;
   readonly filter: Locator;
   readonly heading: Locator;
+  readonly verifyButton: Locator;
+  readonly verifyProgress: Locator;
+  readonly cancelButton: Locator;
   constructor(page: Page) {
     this.root = page.getByRole('navigation', { name: 'Source' });
+    this.verifyButton = this.root.getByRole('button', { name: 'Verify checksums', exact: true });
+    this.verifyProgress = this.root.getByRole('progressbar', { name: 'Verifying checksums' });
+    this.cancelButton = this.root.getByRole('button', { name: 'Cancel', exact: true });
     this.checkpoints = this.root.getByRole('region', { name: /Checkpoints/ });
     this.table = this.root.getByRole('grid', { name: 'Checkpoint variables' });
     this.filter = this.root.getByRole('searchbox', { name: 'Filter variables' });

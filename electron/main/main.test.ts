@@ -4,31 +4,36 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { APP_EVENTS, CHANNELS } from '../../shared/ipc/contract.js';
+import { APP_EVENTS, CHANNELS, type OpenedSource, type Result } from '../../shared/ipc/contract.js';
+import { fixture } from '../../test/fixtures.js';
 import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './security.js';
 
 type Handler = (...args: unknown[]) => unknown;
 const calls = vi.hoisted(() => ({
   windows: [] as { options: { webPreferences: Record<string, unknown> }; on: Map<string, Handler>; openHandler?: Handler }[],
   ipc: new Map<string, Handler>(),
+  sent: [] as { channel: string; payload: unknown }[],
   headers: undefined as Handler | undefined,
   permissions: undefined as Handler | undefined,
 }));
 
 vi.mock('electron', () => {
   class BrowserWindow {
-    webContents: { on: (e: string, h: Handler) => void; setWindowOpenHandler: (h: Handler) => void; send: () => void; mainFrame: object };
+    webContents: { on: (e: string, h: Handler) => void; setWindowOpenHandler: (h: Handler) => void; send: (channel: string, payload: unknown) => void; mainFrame: object };
     constructor(options: { webPreferences: Record<string, unknown> }) {
       const record = { options, on: new Map<string, Handler>(), openHandler: undefined as Handler | undefined };
       calls.windows.push(record);
       this.webContents = {
         on: (e, h) => void record.on.set(e, h),
         setWindowOpenHandler: (h) => void (record.openHandler = h),
-        send: () => undefined,
+        send: (channel, payload) => void calls.sent.push({ channel, payload }),
         mainFrame: {},
       };
     }
     once(): void {}
+    isDestroyed(): boolean {
+      return false;
+    }
     loadFile(): Promise<void> {
       return Promise.resolve();
     }
@@ -127,6 +132,22 @@ describe('main process against a mocked Electron', () => {
     expect(trusted.value?.mode).toBe('electron');
     const iframe = (await handler({ senderFrame: page, sender: { mainFrame: {} } }, {})) as { ok: boolean };
     expect(iframe.ok).toBe(false);
+  });
+});
+
+describe('long jobs over IPC', () => {
+  it('sends the progress of source:verify to the window as job:progress', async () => {
+    const page = { url: pathToFileURL(join(here, '..', '..', 'renderer', 'index.html')).href };
+    const event = { senderFrame: page, sender: { mainFrame: page } };
+    const open = (await (calls.ipc.get('source:open') as Handler)(event, { path: fixture('simple-model-freeze-oracle') })) as Result<OpenedSource>;
+    if (!open.ok) throw new Error(open.error.message);
+    calls.sent.length = 0;
+    const verified = (await (calls.ipc.get('source:verify') as Handler)(event, { sourceId: open.value.sourceId, jobId: 'ipc-job' })) as Result<unknown>;
+    expect(verified).toEqual({ ok: true, value: { tensors: 2, bytes: 8, damaged: [] } });
+    expect(new Set(calls.sent.map((s) => s.channel))).toEqual(new Set(['job:progress']));
+    expect(calls.sent[0]?.payload).toEqual({ jobId: 'ipc-job', done: 0, total: 2, message: 'Checked 0 of 2 tensors' });
+    expect(calls.sent.at(-1)?.payload).toEqual({ jobId: 'ipc-job', done: 2, total: 2, message: 'Checked 2 of 2 tensors' });
+    expect(await (calls.ipc.get('job:cancel') as Handler)(event, { jobId: 'ipc-job' })).toEqual({ ok: true, value: { cancelled: false } });
   });
 });
 

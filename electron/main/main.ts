@@ -78,6 +78,10 @@ export async function main(): Promise<void> {
     // In the desktop app the user chooses files through the OS: any path they open is theirs.
     allowPath: () => true,
     recent,
+    // Long jobs (source:verify, …) report to the page; the preload's onProgress listens.
+    onProgress: (e) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('job:progress', e);
+    },
   });
 
   app.on('second-instance', (_event, argv, cwd) => {

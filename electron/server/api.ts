@@ -4,10 +4,12 @@
  * JSON; the answer is the channel's Result with HTTP 200, also when it is a failure (an
  * application error, not a transport error). Transport problems get their HTTP status:
  * 401/403 token, 404 unknown channel, 405 not POST, 413 body over 1 MiB, 400 not JSON.
+ * `GET /api/events` streams job progress (events.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isChannel } from '../../shared/ipc/contract.js';
 import type { FrostService } from '../core/service/frost-service.js';
+import type { EventHub } from './events.js';
 import { checkToken } from './request-guard.js';
 import { sendJSON, sendProblem } from './responses.js';
 
@@ -18,6 +20,8 @@ const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 export interface ApiContext {
   service: FrostService;
   token: string;
+  /** The progress streams behind `GET /api/events`. */
+  events: EventHub;
 }
 
 type Body = { kind: 'ok'; bytes: Buffer } | { kind: 'too-large' };
@@ -58,6 +62,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 
 /** `rest` is the path after `/api/`, still percent-encoded. */
 export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, rest: string): Promise<void> {
+  // Progress as server-sent events: its own token rule (also `?token=`), method and limits.
+  if (rest === 'events') {
+    ctx.events.handle(req, res, ctx.token);
+    return;
+  }
   const refused = checkToken(req.headers, ctx.token);
   if (refused) {
     const extra: Record<string, string> = refused.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="frost"' } : {};
@@ -70,7 +79,6 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
   } catch {
     channel = rest;
   }
-  // Later routes (e.g. GET /api/events for progress as server-sent events) go here, behind the same checks.
   if (!isChannel(channel)) {
     sendProblem(res, 404, 'NOT_FOUND', `There is no API channel "${channel.slice(0, 100)}".`);
     return;

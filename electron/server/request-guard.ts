@@ -97,9 +97,12 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-/** 401 when no token is presented, 403 when any presented token is wrong. */
-export function checkToken(headers: IncomingHttpHeaders, token: string): Refusal | undefined {
-  const tokens = presentedTokens(headers);
+/**
+ * 401 when no token is presented, 403 when any presented token is wrong. `extra` are tokens
+ * from elsewhere (the query string of `GET /api/events`, which EventSource cannot give headers).
+ */
+export function checkToken(headers: IncomingHttpHeaders, token: string, extra: readonly string[] = []): Refusal | undefined {
+  const tokens = [...presentedTokens(headers), ...extra];
   if (tokens.length === 0) {
     return { status: 401, message: 'This Frost server needs its access token: open the full link that `frost serve` printed (it ends in ?token=…).' };
   }

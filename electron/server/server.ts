@@ -1,6 +1,7 @@
 /**
  * `frost serve`: the browser-mode transport. Plain `node:http`, one process, serving the built
- * renderer and `POST /api/<channel>` over the same FrostService as Electron's main process.
+ * renderer and `POST /api/<channel>` over the same FrostService as Electron's main process,
+ * plus `GET /api/events`, the job progress of that service as server-sent events.
  *
  * Every request passes the site checks (Host names this server, Origin absent or our own);
  * every API call also needs the token; file access goes through the path allow-list
@@ -13,6 +14,7 @@ import type { RecentEntry } from '../../shared/ipc/contract.js';
 import { FrostError } from '../core/index.js';
 import { FrostService, type ServiceOptions } from '../core/service/frost-service.js';
 import { handleApi } from './api.js';
+import { createEventHub } from './events.js';
 import { createPathGuard } from './path-guard.js';
 import { allowedHosts, checkSite, isLoopbackHost, isWildcardHost, urlHost } from './request-guard.js';
 import { sendProblem, sendText, setSecurityHeaders } from './responses.js';
@@ -85,12 +87,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FrostError('USAGE', `The port must be 0 to 65535, not ${port}.`);
   const token = validToken(options.token ?? randomBytes(32).toString('hex'));
   const guard = await createPathGuard(options.paths);
+  const events = createEventHub();
   const service = new FrostService({
     mode: 'serve',
     version: options.version,
     ...(options.initialPath === undefined ? {} : { initialPath: options.initialPath }),
     allowPath: (path) => guard.allows(path),
     recent: memoryRecent(),
+    onProgress: (e) => events.broadcast(e),
   });
 
   // Filled in once the port is known; until then nothing is accepted.
@@ -107,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else sendText(res, refused.status, refused.message);
       return;
     }
-    if (isApi) await handleApi(req, res, { service, token }, pathname.slice('/api/'.length));
+    if (isApi) await handleApi(req, res, { service, token, events }, pathname.slice('/api/'.length));
     else await serveStatic(req, res, options.rendererDir, pathname);
   };
 
@@ -139,6 +143,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close(): Promise<void> {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        events.close();
         server.closeAllConnections();
         await stopped;
         await service.dispose();

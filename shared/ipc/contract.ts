@@ -5,7 +5,7 @@
  * `POST /api/<channel>`; the renderer's single client works over either transport.
  */
 import type { GraphIR } from '../model/graph-ir.js';
-import type { InspectReport, ProblemJSON } from '../model/inspect-report.js';
+import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../model/inspect-report.js';
 
 export interface AppInfo {
   version: string;
@@ -46,6 +46,10 @@ export interface Channels {
   'graph:get': { req: { sourceId: string }; res: GraphIR };
   'tensor:get': { req: { sourceId: string; name: string }; res: TensorSummary };
   'recent:list': { req: Record<string, never>; res: RecentEntry[] };
+  /** Long job: checks every tensor's stored checksum, streaming; progress as ProgressEvents for jobId. */
+  'source:verify': { req: { sourceId: string; jobId: string }; res: VerifyResultJSON };
+  /** Stops a running job; its call then answers with a CANCELLED error. */
+  'job:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
 }
 
 export type Channel = keyof Channels;
@@ -53,7 +57,7 @@ export type Req<C extends Channel> = Channels[C]['req'];
 export type Res<C extends Channel> = Channels[C]['res'];
 
 /** Every channel, for runtime checks (main refuses anything else; so does the server). */
-export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list'];
+export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'job:cancel'];
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && (CHANNELS as readonly string[]).includes(name);

@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { AppInfo, Channel, OpenedSource, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
+import type { AppInfo, Channel, OpenedSource, ProgressEvent, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
+import type { VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import { FrostError, isFrostError } from '../errors.js';
-import { inspectSource } from '../inspect/inspect.js';
+import { inspectSource, verifySource } from '../inspect/inspect.js';
 import { openSource, type Source } from '../source/open-source.js';
 import { findTensor } from '../source/find-tensor.js';
 import { buildGraphIR } from '../graph/ir.js';
@@ -27,11 +28,20 @@ export interface ServiceOptions {
   allowPath(path: string): boolean | Promise<boolean>;
   /** Recent files, kept by the transport (Electron: user data; serve: memory). */
   recent?: { list(): RecentEntry[]; add(path: string): void };
+  /** Where long jobs report progress (Electron: webContents.send; serve: the event stream). */
+  onProgress?(event: ProgressEvent): void;
+  /**
+   * At most one progress event per this many ms per job (default 50), plus always the first
+   * and the last: a check of 60,000 tiny tensors must not send 60,000 messages to the page.
+   */
+  progressIntervalMs?: number;
 }
 
 type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
 
 const MAX_SOURCES = 16;
+const MAX_EARLY_CANCELS = 64;
+const PROGRESS_INTERVAL_MS = 50;
 
 function bad(message: string): FrostError {
   return new FrostError('USAGE', message);
@@ -52,6 +62,9 @@ function optInt(req: unknown, key: string): number | undefined {
 
 export class FrostService {
   private readonly sources = new Map<string, { source: Source; graph?: GraphIR }>();
+  private readonly jobs = new Map<string, { controller: AbortController; sourceId?: string }>();
+  /** Cancels that arrived before their job started (over HTTP the two calls can overtake each other). */
+  private readonly earlyCancels = new Set<string>();
   private readonly handlers: { [C in Channel]: Handler<C> };
 
   constructor(private readonly options: ServiceOptions) {
@@ -66,6 +79,8 @@ export class FrostService {
       'source:close': async (req) => {
         const id = str(req, 'sourceId');
         const entry = this.sources.get(id);
+        // Jobs reading this source stop first (between tensors) and answer CANCELLED.
+        for (const job of this.jobs.values()) if (job.sourceId === id) job.controller.abort();
         if (entry) {
           this.sources.delete(id);
           await entry.source.close();
@@ -75,6 +90,14 @@ export class FrostService {
       'graph:get': async (req) => this.graph(str(req, 'sourceId')),
       'tensor:get': async (req) => this.tensor(str(req, 'sourceId'), str(req, 'name')),
       'recent:list': async () => options.recent?.list() ?? [],
+      'source:verify': async (req) => this.verify(str(req, 'sourceId'), str(req, 'jobId')),
+      'job:cancel': async (req) => {
+        const jobId = str(req, 'jobId');
+        const job = this.jobs.get(jobId);
+        if (job) job.controller.abort();
+        else this.rememberEarlyCancel(jobId);
+        return { cancelled: job !== undefined };
+      },
     };
   }
 
@@ -92,6 +115,7 @@ export class FrostService {
   }
 
   async dispose(): Promise<void> {
+    for (const job of this.jobs.values()) job.controller.abort();
     for (const { source } of this.sources.values()) await source.close();
     this.sources.clear();
   }
@@ -131,6 +155,46 @@ export class FrostService {
     for (const [node, src] of mapVariablesToKeys(new GraphIndex(loaded.graphDef.node ?? []), loaded.metaGraph ?? undefined, e.source.reader, e.source.displayNames)) keys.set(node, src.key);
     e.graph = buildGraphIR(loaded, keys);
     return e.graph;
+  }
+
+  private rememberEarlyCancel(jobId: string): void {
+    this.earlyCancels.add(jobId);
+    // Bounded: only the latest few matter (a job starts moments after its cancel could arrive).
+    if (this.earlyCancels.size > MAX_EARLY_CANCELS) {
+      const [oldest] = this.earlyCancels;
+      if (oldest !== undefined) this.earlyCancels.delete(oldest);
+    }
+  }
+
+  /**
+   * Runs `work` as job `jobId`: cancellable through job:cancel (also one that arrived just
+   * before the job started), progress sent to onProgress.
+   */
+  private async job<T>(jobId: string, sourceId: string | undefined, work: (signal: AbortSignal, progress: (done: number, total: number, message: string) => void) => Promise<T>): Promise<T> {
+    if (this.jobs.has(jobId)) throw bad(`Job ${jobId} is already running.`);
+    const controller = new AbortController();
+    if (this.earlyCancels.delete(jobId)) controller.abort();
+    this.jobs.set(jobId, sourceId === undefined ? { controller } : { controller, sourceId });
+    const interval = this.options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+    let last = -Infinity;
+    const progress = (done: number, total: number, message: string): void => {
+      const now = Date.now();
+      if (done !== 0 && done < total && now - last < interval) return;
+      last = now;
+      this.options.onProgress?.({ jobId, done, total, message });
+    };
+    try {
+      return await work(controller.signal, progress);
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  private async verify(id: string, jobId: string): Promise<VerifyResultJSON> {
+    const e = this.entry(id);
+    return this.job(jobId, id, (signal, progress) =>
+      verifySource(e.source, (done, total) => progress(done, total, `Checked ${done} of ${total} tensors`), signal),
+    );
   }
 
   private async tensor(id: string, name: string): Promise<TensorSummary> {

@@ -73,8 +73,13 @@ export function App() {
 
   useEffect(() => {
     const stop = actions.listenToApp(run);
+    // Subscribed from the start, so the progress stream is open before a job begins.
+    const stopProgress = actions.listenToProgress();
     void actions.startApp();
-    return stop;
+    return () => {
+      stop();
+      stopProgress();
+    };
   }, []);
 
   // Explicit state marker for tests (style anchors item 14): await it instead of sleeping.

@@ -3,6 +3,7 @@ import type { VariableJSON } from '../../../shared/model/inspect-report.js';
 import { actions, stepSelection, useFrost, visibleVariables, type VariableSortKey } from '../state/index.js';
 import { formatBytes, formatCount, formatShape } from './format.js';
 import { useWindowedRows } from './useWindowedRows.js';
+import { VerifyButton, VerifyStatus } from './VerifyChecksums.js';
 
 export const VARIABLE_FILTER_ID = 'frost-variable-filter';
 const HEADER = 32;
@@ -50,8 +51,12 @@ export function VariablesTable() {
         <h2 id="variables-heading" className="section-title">
           Variables <span className="count">{rows.length === total ? formatCount(total) : `${formatCount(rows.length)} of ${formatCount(total)}`}</span>
         </h2>
-        <span className="muted small">{formatBytes(report.totalBytes)}</span>
+        <span className="section-actions">
+          <span className="muted small">{formatBytes(report.totalBytes)}</span>
+          {total > 0 && <VerifyButton />}
+        </span>
       </div>
+      <VerifyStatus />
       <input
         hidden={total === 0}
         id={VARIABLE_FILTER_ID}

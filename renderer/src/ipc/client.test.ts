@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { FrostApi } from '../../../shared/ipc/contract.js';
-import { createClient, takeToken, type ClientEnv } from './client.js';
+import type { FrostApi, ProgressEvent } from '../../../shared/ipc/contract.js';
+import { createClient, takeToken, type ClientEnv, type EventStream } from './client.js';
 
 type FetchInit = { method: string; headers: Record<string, string>; body: string };
 
@@ -76,11 +76,67 @@ describe('HTTP client', () => {
     expect(down).toMatchObject({ ok: false, error: { code: 'NETWORK', message: expect.stringContaining('frost serve') } });
   });
 
-  it('has no push channel and no file paths in a browser', () => {
+  it('has no main-process events and no file paths in a browser', () => {
     const client = createClient(env('http://h/?token=t', () => ({ body: '' })).env);
     expect(() => client.onProgress(() => {})()).not.toThrow();
     expect(() => client.onEvent('app:open-path', () => {})()).not.toThrow();
     expect(client.pathForFile({})).toBeNull();
+  });
+});
+
+describe('HTTP progress events', () => {
+  function streams() {
+    const opened: { url: string; listeners: Map<string, (e: { data: unknown }) => void>; closed: boolean }[] = [];
+    const eventSource = (url: string): EventStream => {
+      const s = { url, listeners: new Map<string, (e: { data: unknown }) => void>(), closed: false };
+      opened.push(s);
+      return { addEventListener: (type, l) => void s.listeners.set(type, l), close: () => void (s.closed = true) };
+    };
+    const push = (data: unknown) => opened.at(-1)?.listeners.get('progress')?.({ data: typeof data === 'string' ? data : JSON.stringify(data) });
+    return { opened, eventSource, push };
+  }
+  const progress: ProgressEvent = { jobId: 'j', done: 3, total: 17, message: 'Checked 3 of 17 tensors' };
+
+  it('opens /api/events?token=… lazily, once for all listeners, and closes it after the last', () => {
+    const s = streams();
+    const t = env('http://h/?token=a b&c', () => ({ body: '' }));
+    const client = createClient({ ...t.env, eventSource: s.eventSource });
+    expect(s.opened).toHaveLength(0);
+    const a = vi.fn();
+    const b = vi.fn();
+    const offA = client.onProgress(a);
+    const offB = client.onProgress(b);
+    expect(s.opened.map((o) => o.url)).toEqual(['/api/events?token=a%20b']);
+    s.push(progress);
+    expect(a).toHaveBeenCalledWith(progress);
+    expect(b).toHaveBeenCalledWith(progress);
+    offA();
+    s.push({ ...progress, done: 4 });
+    expect(a).toHaveBeenCalledTimes(1);
+    expect(b).toHaveBeenCalledTimes(2);
+    expect(s.opened[0]?.closed).toBe(false);
+    offB();
+    offB();
+    expect(s.opened[0]?.closed).toBe(true);
+    // A new subscription opens a new stream.
+    client.onProgress(a);
+    expect(s.opened).toHaveLength(2);
+  });
+
+  it('ignores malformed events', () => {
+    const s = streams();
+    const client = createClient({ ...env('http://h/?token=t', () => ({ body: '' })).env, eventSource: s.eventSource });
+    const l = vi.fn();
+    client.onProgress(l);
+    s.push('{not json');
+    s.push({ jobId: 'j', done: '3' });
+    s.push(null);
+    expect(l).not.toHaveBeenCalled();
+  });
+
+  it('subscribes without a stream where EventSource is missing', () => {
+    const client = createClient(env('http://h/?token=t', () => ({ body: '' })).env);
+    expect(() => client.onProgress(() => {})()).not.toThrow();
   });
 });
 
@@ -94,6 +150,8 @@ describe('Electron client', () => {
       'graph:get': fail,
       'tensor:get': fail,
       'recent:list': fail,
+      'source:verify': fail,
+      'job:cancel': fail,
       onProgress: () => () => {},
       ...overrides,
     };

@@ -33,6 +33,14 @@ export interface ClientEnv {
   /** Rewrites the address bar without navigating (`history.replaceState`). */
   replaceUrl(url: string): void;
   fetch: (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
+  /** Opens a server-sent event stream (`new EventSource(url)`); absent where there is none. */
+  eventSource?: ((url: string) => EventStream) | undefined;
+}
+
+/** The part of `EventSource` the client uses. */
+export interface EventStream {
+  addEventListener(type: 'progress', listener: (e: { data: unknown }) => void): void;
+  close(): void;
 }
 
 const problem = (code: string, message: string): { ok: false; error: ProblemJSON } => ({ ok: false, error: { code, message } });
@@ -54,6 +62,47 @@ export function takeToken(href: string): { token: string | null; url: string | n
   if (token === null) return { token: null, url: null };
   u.searchParams.delete('token');
   return { token, url: u.pathname + u.search + u.hash };
+}
+
+function isProgressEvent(v: unknown): v is ProgressEvent {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Partial<Record<keyof ProgressEvent, unknown>>;
+  return typeof e.jobId === 'string' && typeof e.done === 'number' && typeof e.total === 'number' && typeof e.message === 'string';
+}
+
+/**
+ * Progress over HTTP: one `GET /api/events` stream (the token in its query string, as
+ * EventSource cannot set headers), opened on the first subscription and closed after the
+ * last. A dropped stream is reconnected by the browser itself.
+ */
+function httpProgress(env: ClientEnv, token: string | null): FrostClient['onProgress'] {
+  const listeners = new Set<(e: ProgressEvent) => void>();
+  let stream: EventStream | null = null;
+  return (listener) => {
+    // Wrapped, so subscribing the same function twice gives two independent subscriptions.
+    const entry = (e: ProgressEvent): void => listener(e);
+    listeners.add(entry);
+    if (stream === null && env.eventSource) {
+      stream = env.eventSource(token === null ? '/api/events' : `/api/events?token=${encodeURIComponent(token)}`);
+      stream.addEventListener('progress', (m) => {
+        let e: unknown;
+        try {
+          e = typeof m.data === 'string' ? JSON.parse(m.data) : undefined;
+        } catch {
+          return;
+        }
+        if (!isProgressEvent(e)) return;
+        for (const l of [...listeners]) l(e);
+      });
+    }
+    return () => {
+      listeners.delete(entry);
+      if (listeners.size === 0 && stream !== null) {
+        stream.close();
+        stream = null;
+      }
+    };
+  };
 }
 
 function electronClient(api: FrostApi): FrostClient {
@@ -111,8 +160,7 @@ function httpClient(env: ClientEnv, token: string | null): FrostClient {
       if (!res.ok) return problem(`HTTP_${res.status}`, `The server answered ${channel} with HTTP ${res.status} ${res.statusText}`.trim() + '.');
       return problem('BAD_RESPONSE', `The server answered ${channel} with something that is not a result.`);
     },
-    // Browser mode has no push channel yet: progress events never arrive.
-    onProgress: () => () => {},
+    onProgress: httpProgress(env, token),
     onEvent: () => () => {},
     pathForFile: () => null,
   };
@@ -137,6 +185,7 @@ export function browserEnv(): ClientEnv {
     href: window.location.href,
     replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
     fetch: (input, init) => window.fetch(input, init),
+    eventSource: typeof EventSource === 'function' ? (url) => new EventSource(url) : undefined,
   };
 }
 

@@ -18,7 +18,7 @@ afterEach(() => {
   frosts = [];
 });
 
-function setup(opts: { storage?: KeyValueStorage | null; client?: FakeClient } = {}) {
+function setup(opts: { storage?: KeyValueStorage | null; client?: FakeClient; newJobId?: () => string } = {}) {
   const client = opts.client ?? fakeClient();
   client.on('app:info', () => ({ ok: true, value: { version: '0.1.0', mode: 'serve', platform: 'linux', initialPath: '/data/train' } }));
   client.on('recent:list', () => ({ ok: true, value: [{ path: '/data/train', openedAt: 1 }] }));
@@ -26,7 +26,7 @@ function setup(opts: { storage?: KeyValueStorage | null; client?: FakeClient } =
   client.on('source:close', () => ({ ok: true, value: { closed: true } }));
   client.on('graph:get', () => ({ ok: true, value: graph() }));
   client.on('tensor:get', (req) => ({ ok: true, value: tensor(req.name) }));
-  const frost = createFrost({ client, storage: opts.storage ?? null, saveDelayMs: 0 });
+  const frost = createFrost({ client, storage: opts.storage ?? null, saveDelayMs: 0, ...(opts.newJobId ? { newJobId: opts.newJobId } : {}) });
   frosts.push(frost);
   return { client, frost, state: () => frost.store.getState(), actions: frost.actions };
 }
@@ -313,5 +313,98 @@ describe('ui', () => {
     const { actions, state } = setup({ storage: broken });
     actions.setTheme('dark');
     expect(state().theme).toBe('dark');
+  });
+});
+
+describe('checksum verification (a long job)', () => {
+  const verified = (tensors: number, damaged: Res<'source:verify'>['damaged'] = []): Result<Res<'source:verify'>> => ({ ok: true, value: { tensors, bytes: 208, damaged } });
+
+  async function ready(reply: () => Promise<Result<Res<'source:verify'>>> | Result<Res<'source:verify'>>) {
+    let n = 0;
+    const t = setup({ newJobId: () => `job-${++n}` });
+    t.client.on('source:verify', reply);
+    t.client.on('job:cancel', () => ({ ok: true, value: { cancelled: true } }));
+    await t.actions.openSource('/data/train');
+    return t;
+  }
+
+  it('starts source:verify with a fresh job id, follows its progress, then keeps the result', async () => {
+    const reply = deferred<Result<Res<'source:verify'>>>();
+    const { actions, state, client } = await ready(() => reply.promise);
+    const stop = actions.listenToProgress();
+    const done = actions.verifyChecksums();
+    expect(client.callsTo('source:verify')).toEqual([{ sourceId: 's1', jobId: 'job-1' }]);
+    expect(state().verify).toMatchObject({ jobId: 'job-1', sourceId: 's1', status: 'running', done: 0, total: 3 });
+    // A second click while it runs does nothing.
+    await actions.verifyChecksums();
+    expect(client.callsTo('source:verify')).toHaveLength(1);
+
+    client.progress({ jobId: 'job-1', done: 2, total: 3, message: 'Checked 2 of 3 tensors' });
+    client.progress({ jobId: 'other', done: 3, total: 3, message: 'not ours' });
+    client.progress({ jobId: 'job-1', done: 1, total: 3, message: 'late and out of order' });
+    expect(state().verify).toMatchObject({ status: 'running', done: 2, total: 3, message: 'Checked 2 of 3 tensors' });
+
+    reply.resolve(verified(3));
+    await done;
+    expect(state().verify).toMatchObject({ status: 'done', done: 3, total: 3, result: { tensors: 3, damaged: [] } });
+    stop();
+    expect(client.progressListeners).toBe(0);
+
+    // Again: a new job id.
+    client.on('source:verify', () => verified(3));
+    await actions.verifyChecksums();
+    expect(client.callsTo('source:verify').at(-1)).toEqual({ sourceId: 's1', jobId: 'job-2' });
+  });
+
+  it('keeps the damaged tensors of the result', async () => {
+    const damaged = [{ tensor: 'dense/kernel', code: 'CRC_MISMATCH', message: 'dense/kernel: checksum mismatch.' }];
+    const { actions, state } = await ready(() => verified(3, damaged));
+    await actions.verifyChecksums();
+    expect(state().verify).toMatchObject({ status: 'done', result: { damaged } });
+    expect(state().banners).toEqual([]);
+  });
+
+  it('cancels with job:cancel; the CANCELLED answer ends it as cancelled', async () => {
+    const reply = deferred<Result<Res<'source:verify'>>>();
+    const { actions, state, client } = await ready(() => reply.promise);
+    actions.listenToProgress();
+    const done = actions.verifyChecksums();
+    client.progress({ jobId: 'job-1', done: 1, total: 3, message: 'Checked 1 of 3 tensors' });
+    await actions.cancelVerify();
+    expect(client.callsTo('job:cancel')).toEqual([{ jobId: 'job-1' }]);
+    expect(state().verify?.status).toBe('cancelling');
+    await actions.cancelVerify();
+    expect(client.callsTo('job:cancel')).toHaveLength(1);
+    reply.resolve({ ok: false, error: { code: 'CANCELLED', message: 'Checking /data/train was cancelled after 1 of 3 tensors.' } });
+    await done;
+    expect(state().verify).toMatchObject({ status: 'cancelled', done: 1, total: 3 });
+    expect(state().banners).toEqual([]);
+  });
+
+  it('shows a failure inline and as a banner', async () => {
+    const { actions, state } = await ready(() => ({ ok: false, error: { code: 'USAGE', message: 'That source is no longer open; open it again.' } }));
+    await actions.verifyChecksums();
+    expect(state().verify).toMatchObject({ status: 'failed', problem: { code: 'USAGE' } });
+    expect(state().banners[0]?.title).toBe('Could not verify /data/train');
+  });
+
+  it('forgets the check when another source opens, and drops its late answer', async () => {
+    const reply = deferred<Result<Res<'source:verify'>>>();
+    const { actions, state, client } = await ready(() => reply.promise);
+    const done = actions.verifyChecksums();
+    client.on('source:open', () => opened('s2'));
+    await actions.openSource('/data/other');
+    expect(state().verify).toBeNull();
+    reply.resolve(verified(3));
+    await done;
+    expect(state().verify).toBeNull();
+  });
+
+  it('does nothing without an open source', async () => {
+    const { actions, state, client } = setup();
+    await actions.verifyChecksums();
+    await actions.cancelVerify();
+    expect(client.callsTo('source:verify')).toEqual([]);
+    expect(state().verify).toBeNull();
   });
 });

@@ -7,12 +7,13 @@ import type { FrostClient } from '../ipc/client.js';
 import { loadPrefs, serializePrefs, STORAGE_KEY, UI_DEFAULTS, type KeyValueStorage } from './persist.js';
 import { appInitial, createAppActions, type AppActions } from './slices/app.js';
 import type { ActionContext } from './slices/context.js';
+import { createJobsActions, jobsInitial, type JobsActions } from './slices/jobs.js';
 import { createSelectionActions, selectionInitial, type SelectionActions } from './slices/selection.js';
 import { createSourceActions, sourceInitial, type SourceActions } from './slices/source.js';
 import { createUiActions, type UiActions } from './slices/ui.js';
 import type { FrostState, UiSlice } from './types.js';
 
-export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions;
+export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions;
 
 export interface Frost {
   store: StoreApi<FrostState>;
@@ -27,13 +28,16 @@ export interface FrostOptions {
   storage: KeyValueStorage | null;
   /** Delay before preferences are written (dragging a splitter changes them often). */
   saveDelayMs?: number;
+  /** Makes the id of a new long job (tests pass a predictable one). */
+  newJobId?: () => string;
 }
 
-export function createFrost({ client, storage, saveDelayMs = 150 }: FrostOptions): Frost {
+export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: FrostOptions): Frost {
   const store = createStore<FrostState>()(() => ({
     ...appInitial(),
     ...sourceInitial(),
     ...selectionInitial(),
+    ...jobsInitial(),
     ...UI_DEFAULTS,
     ...loadPrefs(storage),
   }));
@@ -44,6 +48,7 @@ export function createFrost({ client, storage, saveDelayMs = 150 }: FrostOptions
   const source: SourceActions = createSourceActions(ctx, () => app);
   const selection: SelectionActions = createSelectionActions(ctx, () => app);
   const ui = createUiActions(ctx);
+  const jobs: JobsActions = createJobsActions(ctx, () => app, newJobId);
 
   // Persist preferences when they change (debounced).
   let saved = serializePrefs(store.getState() as UiSlice);
@@ -65,7 +70,7 @@ export function createFrost({ client, storage, saveDelayMs = 150 }: FrostOptions
 
   return {
     store,
-    actions: { ...app, ...source, ...selection, ...ui },
+    actions: { ...app, ...source, ...selection, ...ui, ...jobs },
     dispose() {
       unsubscribe();
       clearTimeout(timer);

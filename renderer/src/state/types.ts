@@ -4,7 +4,7 @@
  */
 import type { AppInfo, RecentEntry, TensorSummary } from '../../../shared/ipc/contract.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
-import type { InspectReport, ProblemJSON } from '../../../shared/model/inspect-report.js';
+import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 
 /** What the whole window is doing; published as `document.body.dataset.state` for tests. */
 export type Phase = 'empty' | 'loading' | 'ready' | 'error';
@@ -73,4 +73,25 @@ export interface UiSlice {
   expandedGroups: readonly string[];
 }
 
-export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice;
+export type JobStatus = 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+
+/** The checksum verification of the open source (`source:verify`), running or finished. */
+export interface VerifyJob {
+  jobId: string;
+  sourceId: string;
+  status: JobStatus;
+  /** Tensors checked so far, of `total` (from the job's progress events). */
+  done: number;
+  total: number;
+  message: string;
+  /** When done: every tensor checked, the damaged ones listed. */
+  result?: VerifyResultJSON;
+  /** When failed. */
+  problem?: ProblemJSON;
+}
+
+export interface JobsSlice {
+  verify: VerifyJob | null;
+}
+
+export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice;

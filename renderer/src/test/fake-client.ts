@@ -1,5 +1,5 @@
 /** A scripted FrostClient for state tests: answers per channel, records calls, can hold replies. */
-import type { AppEvent, AppEvents, Channel, Req, Res, Result } from '../../../shared/ipc/contract.js';
+import type { AppEvent, AppEvents, Channel, ProgressEvent, Req, Res, Result } from '../../../shared/ipc/contract.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import type { InspectReport } from '../../../shared/model/inspect-report.js';
 import type { FrostClient } from '../ipc/client.js';
@@ -12,12 +12,17 @@ export interface FakeClient extends FrostClient {
   callsTo(channel: Channel): unknown[];
   /** Pushes a main-process event to the subscribers. */
   emit<E extends AppEvent>(event: E, payload: AppEvents[E]): void;
+  /** Pushes a job's progress event to the subscribers. */
+  progress(event: ProgressEvent): void;
+  /** How many progress listeners are subscribed. */
+  readonly progressListeners: number;
 }
 
 export function fakeClient(): FakeClient {
   const handlers = new Map<Channel, Handler<Channel>>();
   const calls: { channel: Channel; req: unknown }[] = [];
   const listeners = new Map<AppEvent, ((p: unknown) => void)[]>();
+  const progressListeners = new Set<(e: ProgressEvent) => void>();
   return {
     transport: 'http',
     calls,
@@ -31,7 +36,17 @@ export function fakeClient(): FakeClient {
       if (!h) return { ok: false, error: { code: 'NO_HANDLER', message: `no fake handler for ${channel}` } };
       return (await h(req as never)) as never;
     },
-    onProgress: () => () => {},
+    onProgress(listener) {
+      const entry = (e: ProgressEvent): void => listener(e);
+      progressListeners.add(entry);
+      return () => void progressListeners.delete(entry);
+    },
+    progress(event) {
+      for (const l of [...progressListeners]) l(event);
+    },
+    get progressListeners() {
+      return progressListeners.size;
+    },
     onEvent(event, listener) {
       const list = listeners.get(event) ?? [];
       list.push(listener as (p: unknown) => void);

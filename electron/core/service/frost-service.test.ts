@@ -1,0 +1,103 @@
+/** FrostService's long jobs: progress events, job:cancel (also one that overtakes its job), close and dispose. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenedSource, ProgressEvent, Result } from '../../../shared/ipc/contract.js';
+import type { VerifyResultJSON } from '../../../shared/model/inspect-report.js';
+import { writeBundleV2 } from '../checkpoint/bundle-writer.js';
+import { DT } from '../tensor/dtype.js';
+import { FrostService } from './frost-service.js';
+
+const base = mkdtempSync(join(tmpdir(), 'frost-jobs-'));
+const prefix = join(base, 'model.ckpt-1');
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+beforeAll(async () => {
+  const tensors = Array.from({ length: 6 }, (_, i) => ({ key: `t${i}`, data: { kind: 'numeric' as const, dtype: DT.FLOAT, shape: [1], bytes: new Uint8Array(new Float32Array([i]).buffer) } }));
+  await writeBundleV2(prefix, tensors);
+});
+
+function setup(onEvent: (e: ProgressEvent, service: FrostService) => void = () => {}, progressIntervalMs = 0) {
+  const events: ProgressEvent[] = [];
+  const service: FrostService = new FrostService({
+    mode: 'serve',
+    version: 't',
+    allowPath: () => true,
+    progressIntervalMs,
+    onProgress: (e) => {
+      events.push(e);
+      onEvent(e, service);
+    },
+  });
+  const open = async (): Promise<string> => {
+    const r = (await service.handle('source:open', { path: prefix })) as Result<OpenedSource>;
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.sourceId;
+  };
+  return { service, events, open };
+}
+
+describe('source:verify as a job', () => {
+  it('answers the verify result and reports progress per tensor for its jobId', async () => {
+    const { service, events, open } = setup();
+    const sourceId = await open();
+    const r = await service.handle('source:verify', { sourceId, jobId: 'j1' });
+    expect(r).toEqual({ ok: true, value: { tensors: 6, bytes: 24, damaged: [] } satisfies VerifyResultJSON });
+    expect(events.map((e) => e.done)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(events.every((e) => e.jobId === 'j1' && e.total === 6)).toBe(true);
+    expect(events.at(-1)?.message).toBe('Checked 6 of 6 tensors');
+    // The job is gone once finished: cancelling it now finds nothing, and its id can be reused.
+    expect(await service.handle('job:cancel', { jobId: 'j1' })).toEqual({ ok: true, value: { cancelled: false } });
+    await service.dispose();
+  });
+
+  it('sends at most one event per interval, but always the first and the last', async () => {
+    const { service, events, open } = setup(() => {}, 60_000);
+    const sourceId = await open();
+    expect((await service.handle('source:verify', { sourceId, jobId: 'slow-events' })).ok).toBe(true);
+    expect(events.map((e) => e.done)).toEqual([0, 6]);
+    await service.dispose();
+  });
+
+  it('job:cancel stops it between tensors; the verify call answers CANCELLED', async () => {
+    const { service, events, open } = setup((e, s) => {
+      if (e.done === 2) void s.handle('job:cancel', { jobId: 'j2' }).then((r) => expect(r).toEqual({ ok: true, value: { cancelled: true } }));
+    });
+    const sourceId = await open();
+    const r = await service.handle('source:verify', { sourceId, jobId: 'j2' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining('after 2 of 6') } });
+    expect(events.at(-1)?.done).toBe(2);
+    await service.dispose();
+  });
+
+  it('honours a cancel that arrived before its job started', async () => {
+    const { service, events, open } = setup();
+    const sourceId = await open();
+    expect(await service.handle('job:cancel', { jobId: 'early' })).toEqual({ ok: true, value: { cancelled: false } });
+    expect(await service.handle('source:verify', { sourceId, jobId: 'early' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(events.map((e) => e.done)).toEqual([0]);
+    // Only once: the same id runs normally afterwards.
+    expect((await service.handle('source:verify', { sourceId, jobId: 'early' })).ok).toBe(true);
+    await service.dispose();
+  });
+
+  it('closing the source cancels its running jobs', async () => {
+    let sourceId = '';
+    const { service, open } = setup((e, s) => {
+      if (e.done === 1) void s.handle('source:close', { sourceId });
+    });
+    sourceId = await open();
+    expect(await service.handle('source:verify', { sourceId, jobId: 'j3' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    await service.dispose();
+  });
+
+  it('refuses a second job with a running jobId and a request without one', async () => {
+    const { service, open } = setup();
+    const sourceId = await open();
+    const first = service.handle('source:verify', { sourceId, jobId: 'dup' });
+    expect(await service.handle('source:verify', { sourceId, jobId: 'dup' })).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('already running') } });
+    expect((await first).ok).toBe(true);
+    expect(await service.handle('source:verify', { sourceId })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    await service.dispose();
+  });
+});
