@@ -1,15 +1,5 @@
 /** Plain-text formatting for the CLI's human output. */
-export function formatBytesHuman(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
-}
+export { formatBytes } from '../../shared/format.js';
 
 /** Left-aligned columns; the last column is not padded. */
 export function table(rows: readonly (readonly string[])[], indent = '  '): string {

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { openSource, writeNpz, FrostError, type TensorData } from '../../core/index.js';
 import { int, noExtraPositionals, parse, positional, str } from '../args.js';
-import { formatBytesHuman, plural } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -38,7 +38,7 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     }
     const out = resolve(npz);
     await writeNpz(out, tensors(), { inputs: reader.files });
-    io.out(`Wrote ${plural(entries.length, 'tensor')} (${formatBytesHuman(bytes)}) to ${out}${skipped ? `; skipped ${plural(skipped, 'resource/variant entry', 'resource/variant entries')}` : ''}.`);
+    io.out(`Wrote ${plural(entries.length, 'tensor')} (${formatBytes(bytes)}) to ${out}${skipped ? `; skipped ${plural(skipped, 'resource/variant entry', 'resource/variant entries')}` : ''}.`);
   } finally {
     await source.close();
   }

@@ -9,7 +9,7 @@ import { planFreeze, writeFreeze, type FreezeOptions, type FreezePlan } from '..
 import { parseInputSpecs } from '../../core/freeze/input-spec.js';
 import { writeFileAtomic } from '../../core/io/atomic-write.js';
 import { flag, int, noExtraPositionals, parse, str } from '../args.js';
-import { formatBytesHuman, plural } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import { printJSON, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -150,9 +150,9 @@ function tensorText(t: { name: string; dtype?: string; shape?: number[] | null }
 }
 
 export function renderFreeze(m: FreezeManifest, manifestPath: string): string {
-  const lines = [`Froze ${m.checkpoint ? basename(m.checkpoint) : basename(m.source)} → ${m.output} (${formatBytesHuman(m.bytes)}, ${((m.ms ?? 0) / 1000).toFixed(2)} s)`];
+  const lines = [`Froze ${m.checkpoint ? basename(m.checkpoint) : basename(m.source)} → ${m.output} (${formatBytes(m.bytes)}, ${((m.ms ?? 0) / 1000).toFixed(2)} s)`];
   const varBytes = m.variables.reduce((n, v) => n + v.bytes, 0);
-  lines.push(`  nodes ${m.nodes.before} → ${m.nodes.after}; ${plural(m.variablesFrozen, 'variable')} frozen (${formatBytesHuman(varBytes)})`);
+  lines.push(`  nodes ${m.nodes.before} → ${m.nodes.after}; ${plural(m.variablesFrozen, 'variable')} frozen (${formatBytes(varBytes)})`);
   lines.push(`  inputs:  ${m.inputs.length ? m.inputs.map((i) => `${tensorText(i)}${i.replaces ? ` (replaces ${i.replaces})` : ''}${i.optional ? ' (optional)' : ''}`).join('\n           ') : '(none)'}`);
   lines.push(`  outputs: ${m.outputs.map(tensorText).join('\n           ')}`);
   for (const c of m.cut) {

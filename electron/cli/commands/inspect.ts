@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { InspectReport } from '../../../shared/model/inspect-report.js';
 import { inspectSource, openSource, verifySource } from '../../core/index.js';
 import { flag, int, noExtraPositionals, parse, positional, str } from '../args.js';
-import { formatBytesHuman, plural, table } from '../format.js';
+import { formatBytes, plural, table } from '../format.js';
 import { printJSON, type CliIO } from '../io.js';
 
 export const inspectHelp = `Usage: frost inspect PATH [--json] [--step N] [--tags serve]
@@ -66,7 +66,7 @@ export function renderInspect(r: InspectReport): string {
       ),
     );
   }
-  lines.push('', `Variables (${r.variables.length}, ${formatBytesHuman(r.totalBytes)}):`);
+  lines.push('', `Variables (${r.variables.length}, ${formatBytes(r.totalBytes)}):`);
   if (r.variables.length === 0) lines.push('  (none)');
   else {
     lines.push(
@@ -102,7 +102,7 @@ export function renderInspect(r: InspectReport): string {
   if (r.verified) {
     const v = r.verified;
     lines.push('', v.damaged.length === 0
-      ? `Verified: all ${plural(v.tensors, 'tensor')} (${formatBytesHuman(v.bytes)}) match their checksums.`
+      ? `Verified: all ${plural(v.tensors, 'tensor')} (${formatBytes(v.bytes)}) match their checksums.`
       : `Verified ${plural(v.tensors, 'tensor')}: ${v.damaged.length} damaged:`);
     for (const d of v.damaged) lines.push(`  - ${d.message}`);
   }

@@ -4,7 +4,7 @@ import { computeHistogram, computeStats, findTensor, formatShape, openSource, wr
 import { previewTensor } from '../../core/tensor/preview.js';
 import { formatNumber, type TensorData } from '../../core/tensor/tensor-data.js';
 import { flag, int, noExtraPositionals, parse, positional, str } from '../args.js';
-import { formatBytesHuman } from '../format.js';
+import { formatBytes } from '../format.js';
 import { printJSON, type CliIO } from '../io.js';
 
 export const tensorHelp = `Usage: frost tensor PATH NAME [--npy FILE] [--json] [--step N]
@@ -51,7 +51,7 @@ export async function runTensor(argv: string[], io: CliIO): Promise<number> {
       });
       return 0;
     }
-    const lines = [`${found.name}  ${dtypeName(t.dtype)}  ${formatShape(t.shape)}  ${elementCount(t.shape)} elements, ${formatBytesHuman(byteLength(t))}${found.origin === 'graph-const' ? '  (Const node in the graph)' : ''}`];
+    const lines = [`${found.name}  ${dtypeName(t.dtype)}  ${formatShape(t.shape)}  ${elementCount(t.shape)} elements, ${formatBytes(byteLength(t))}${found.origin === 'graph-const' ? '  (Const node in the graph)' : ''}`];
     if (stats) {
       const pct = stats.count ? ((100 * stats.zeros) / stats.count).toFixed(1) : '0.0';
       lines.push(`  min ${formatNumber(stats.min)}  max ${formatNumber(stats.max)}  mean ${formatNumber(stats.mean)}  std ${formatNumber(stats.std)}  zeros ${stats.zeros} (${pct}%)${stats.nan ? `  nan ${stats.nan}` : ''}${stats.inf ? `  inf ${stats.inf}` : ''}${stats.sampled ? `  (sampled ${stats.count} elements)` : ''}`);

@@ -1,17 +1,6 @@
 /** Display formatting shared by the panels. */
 
-/** 7960 → "7.77 KiB" (the CLI's format). */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
-}
+export { formatBytes } from '../../../shared/format.js';
 
 /** [4, 10] → "[4, 10]"; unknown dimensions as "?", unknown rank as "unknown". */
 export function formatShape(shape: readonly number[] | null | undefined): string {
