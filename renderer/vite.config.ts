@@ -19,6 +19,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   plugins: [react(), relaxCspInDev()],
+  // The layout worker is a module worker (LayoutClient starts it with type: 'module').
+  worker: { format: 'es' },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

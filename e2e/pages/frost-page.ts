@@ -77,6 +77,47 @@ export class GraphPanel {
   }
 }
 
+/** The centre panel's Graph tab: the drawn graph. */
+export class GraphCanvasPanel {
+  readonly tabs: Locator;
+  readonly outlineTab: Locator;
+  readonly graphTab: Locator;
+  readonly svg: Locator;
+  readonly fitButton: Locator;
+  readonly zoomIn: Locator;
+  readonly zoomOut: Locator;
+  readonly zoomLevel: Locator;
+  constructor(page: Page) {
+    const root = page.getByRole('main', { name: 'Graph' });
+    this.tabs = root.getByRole('tablist', { name: 'Graph views' });
+    this.outlineTab = this.tabs.getByRole('tab', { name: 'Outline' });
+    this.graphTab = this.tabs.getByRole('tab', { name: 'Graph' });
+    this.svg = root.getByRole('img', { name: 'Graph drawing' });
+    this.fitButton = root.getByRole('button', { name: 'Fit' });
+    this.zoomIn = root.getByRole('button', { name: 'Zoom in' });
+    this.zoomOut = root.getByRole('button', { name: 'Zoom out' });
+    this.zoomLevel = root.getByLabel('Zoom level');
+  }
+  /** A closed group box (click to open) or an open group's frame. */
+  group(name: string, open: boolean): Locator {
+    return this.svg.locator(`[data-group="${name}"][data-open="${open}"]`);
+  }
+  /** Every group drawn, open or closed. */
+  groups(): Locator {
+    return this.svg.locator('[data-group]');
+  }
+  node(name: string): Locator {
+    return this.svg.locator(`[data-node-name="${name}"]`);
+  }
+  nodesUnder(prefix: string): Locator {
+    return this.svg.locator(`[data-node-name^="${prefix}"]`);
+  }
+  /** The header of open group `name` (click to close). */
+  header(name: string): Locator {
+    return this.group(name, true).getByRole('button', { name: `Collapse ${name}` });
+  }
+}
+
 export class PropertiesPanel {
   readonly root: Locator;
   readonly title: Locator;
@@ -102,12 +143,14 @@ export class FrostPage {
   readonly topBar: TopBar;
   readonly source: SourcePanel;
   readonly graph: GraphPanel;
+  readonly canvas: GraphCanvasPanel;
   readonly properties: PropertiesPanel;
   readonly alerts: Locator;
   constructor(readonly page: Page) {
     this.topBar = new TopBar(page);
     this.source = new SourcePanel(page);
     this.graph = new GraphPanel(page);
+    this.canvas = new GraphCanvasPanel(page);
     this.properties = new PropertiesPanel(page);
     this.alerts = page.getByRole('alert');
   }

@@ -2,6 +2,7 @@ import { useEffect, type DragEvent } from 'react';
 import type { MenuCommand } from '../../../shared/ipc/contract.js';
 import { Banners } from '../components/Banners.js';
 import { CheckpointList } from '../components/CheckpointList.js';
+import { GraphCanvas } from '../components/GraphCanvas.js';
 import { GRAPH_SEARCH_ID, GraphOutline } from '../components/GraphOutline.js';
 import { PropertiesPanel } from '../components/PropertiesPanel.js';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
@@ -58,6 +59,47 @@ function onDrop(e: DragEvent) {
   if (!file) return;
   e.preventDefault();
   void actions.openDropped(file);
+}
+
+const TABS = [
+  { id: 'outline', label: 'Outline' },
+  { id: 'graph', label: 'Graph' },
+] as const;
+
+/** The centre panel: the name-scope outline or the drawn graph, as tabs. */
+function CentreTabs() {
+  const tab = useFrost((s) => s.centreTab);
+  return (
+    <>
+      <div className="centre-tabs" role="tablist" aria-label="Graph views">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`centre-tab-${t.id}`}
+            className="centre-tab"
+            aria-selected={tab === t.id}
+            aria-controls="centre-tabpanel"
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => actions.setCentreTab(t.id)}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+              e.preventDefault();
+              const next = TABS[(TABS.findIndex((x) => x.id === t.id) + 1) % TABS.length]!;
+              actions.setCentreTab(next.id);
+              document.getElementById(`centre-tab-${next.id}`)?.focus();
+            }}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="centre-tabpanel" role="tabpanel" id="centre-tabpanel" aria-labelledby={`centre-tab-${tab}`}>
+        {tab === 'graph' ? <GraphCanvas /> : <GraphOutline />}
+      </div>
+    </>
+  );
 }
 
 /** The window: top bar, banners, the three panels and the status line. */
@@ -131,7 +173,7 @@ export function App() {
           </>
         )}
         <main className="panel centre" aria-label="Graph" aria-busy={busy}>
-          <GraphOutline />
+          <CentreTabs />
         </main>
         {rightOpen && (
           <>

@@ -75,7 +75,7 @@ export function GraphOutline() {
   );
 }
 
-function CentreState({ status, hasReport, busy }: { status: string; hasReport: boolean; busy: string | null }) {
+export function CentreState({ status, hasReport, busy }: { status: string; hasReport: boolean; busy: string | null }) {
   if (status === 'loading') {
     return (
       <div className="center-note" aria-busy="true">

@@ -7,13 +7,14 @@ import type { FrostClient } from '../ipc/client.js';
 import { loadPrefs, serializePrefs, STORAGE_KEY, UI_DEFAULTS, type KeyValueStorage } from './persist.js';
 import { appInitial, createAppActions, type AppActions } from './slices/app.js';
 import type { ActionContext } from './slices/context.js';
+import { createGraphViewActions, graphViewInitial, type GraphViewActions } from './slices/graph-view.js';
 import { createJobsActions, jobsInitial, type JobsActions } from './slices/jobs.js';
 import { createSelectionActions, selectionInitial, type SelectionActions } from './slices/selection.js';
 import { createSourceActions, sourceInitial, type SourceActions } from './slices/source.js';
 import { createUiActions, type UiActions } from './slices/ui.js';
 import type { FrostState, UiSlice } from './types.js';
 
-export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions;
+export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions & GraphViewActions;
 
 export interface Frost {
   store: StoreApi<FrostState>;
@@ -38,6 +39,7 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
     ...sourceInitial(),
     ...selectionInitial(),
     ...jobsInitial(),
+    ...graphViewInitial(),
     ...UI_DEFAULTS,
     ...loadPrefs(storage),
   }));
@@ -49,6 +51,7 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
   const selection: SelectionActions = createSelectionActions(ctx, () => app);
   const ui = createUiActions(ctx);
   const jobs: JobsActions = createJobsActions(ctx, () => app, newJobId);
+  const graphView = createGraphViewActions(ctx);
 
   // Persist preferences when they change (debounced).
   let saved = serializePrefs(store.getState() as UiSlice);
@@ -70,7 +73,7 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
 
   return {
     store,
-    actions: { ...app, ...source, ...selection, ...ui, ...jobs },
+    actions: { ...app, ...source, ...selection, ...ui, ...jobs, ...graphView },
     dispose() {
       unsubscribe();
       clearTimeout(timer);

@@ -73,6 +73,17 @@ export interface UiSlice {
   expandedGroups: readonly string[];
 }
 
+export type CentreTab = 'outline' | 'graph';
+
+export interface GraphViewSlice {
+  /** Which view fills the centre panel. */
+  centreTab: CentreTab;
+  /** Open groups and series of the drawn graph, by item name; null until the default is applied. */
+  graphExpanded: readonly string[] | null;
+  /** Pan and zoom of the drawn graph (screen = world × k + (x, y)); null fits the next layout. */
+  graphViewport: { x: number; y: number; k: number } | null;
+}
+
 export type JobStatus = 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
 
 /** The checksum verification of the open source (`source:verify`), running or finished. */
@@ -94,4 +105,4 @@ export interface JobsSlice {
   verify: VerifyJob | null;
 }
 
-export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice;
+export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice & GraphViewSlice;

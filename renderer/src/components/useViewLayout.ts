@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { GraphIR } from '../../../shared/model/graph-ir.js';
+import { LayoutClient } from '../workers/layout/client.js';
+import type { ViewLayout } from '../workers/layout/layout.js';
+
+/**
+ * The drawn view's layouts, computed off the UI thread by the layout worker. One client for the
+ * window, created on first use (the worker starts when the Graph tab first shows).
+ */
+let client: LayoutClient | null = null;
+function layoutClient(): LayoutClient {
+  client ??= new LayoutClient();
+  return client;
+}
+
+const graphIds = new WeakMap<GraphIR, string>();
+let nextGraphId = 1;
+function graphIdOf(graph: GraphIR): string {
+  let id = graphIds.get(graph);
+  if (id === undefined) graphIds.set(graph, (id = `g${nextGraphId++}`));
+  return id;
+}
+
+interface Result {
+  key: string;
+  graphId: string;
+  layout: ViewLayout | null;
+  error: string | null;
+  cancelled: boolean;
+}
+
+export interface ViewLayoutState {
+  /** The newest finished layout of this graph (possibly of an older expansion while `pending`). */
+  layout: ViewLayout | null;
+  /** A layout for the current expansion is being computed. */
+  pending: boolean;
+  /** …and has taken longer than the client's slow threshold: offer Cancel. */
+  slow: boolean;
+  error: string | null;
+  cancelled: boolean;
+  /** Stops the running layout (restarts the worker: a single dagre call cannot be interrupted). */
+  cancel(): void;
+  /** Lays out the current expansion again after a cancel or an error. */
+  retry(): void;
+}
+
+/** Lays out `graph` with `expanded` open (null: not yet known, nothing is requested). */
+export function useViewLayout(graph: GraphIR | null, expanded: readonly string[] | null): ViewLayoutState {
+  const [result, setResult] = useState<Result | null>(null);
+  const [slowKey, setSlowKey] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const graphId = graph ? graphIdOf(graph) : null;
+  const key = graphId !== null && expanded !== null ? `${graphId}#${attempt}|${expanded.join('\n')}` : '';
+
+  useEffect(() => {
+    if (!graph || graphId === null) return undefined;
+    const c = layoutClient();
+    void c.load(graphId, graph);
+    return () => void c.dispose(graphId);
+  }, [graph, graphId]);
+
+  useEffect(() => {
+    if (graphId === null || expanded === null) return undefined;
+    let live = true;
+    const c = layoutClient();
+    void c.layout(graphId, { expanded: new Set(expanded), aux: 'side' }, { onSlow: () => live && setSlowKey(key) }).then((out) => {
+      if (!live) return;
+      if (out.ok) setResult({ key, graphId, layout: out.value, error: null, cancelled: false });
+      else if (out.reason === 'error' || out.reason === 'cancelled')
+        setResult((r) => ({ key, graphId, layout: r?.graphId === graphId ? r.layout : null, error: out.reason === 'error' ? (out.message ?? 'The layout failed.') : null, cancelled: out.reason === 'cancelled' }));
+    });
+    return () => {
+      live = false;
+    };
+  }, [graphId, expanded, key]);
+
+  const cancel = useCallback(() => client?.restart(), []);
+  const retry = useCallback(() => setAttempt((a) => a + 1), []);
+
+  const current = result !== null && result.graphId === graphId ? result : null;
+  const pending = key !== '' && current?.key !== key;
+  return {
+    layout: current?.layout ?? null,
+    pending,
+    slow: pending && slowKey === key,
+    error: pending ? null : (current?.error ?? null),
+    cancelled: !pending && (current?.cancelled ?? false),
+    cancel,
+    retry,
+  };
+}
