@@ -44,8 +44,11 @@ function run(command: Shortcut | MenuCommand): void {
       return actions.togglePanel('right');
     case 'shortcuts':
       return actions.setShortcutsOpen(true);
+    case 'zoom-in':
+    case 'zoom-out':
+    case 'fit':
+      return actions.requestGraphCommand(command);
     default:
-      // zoom-in, zoom-out, fit: for the drawn graph view (a later issue).
       return undefined;
   }
 }

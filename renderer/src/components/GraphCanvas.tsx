@@ -47,6 +47,17 @@ function GraphView({ graph }: { graph: GraphIR }) {
     if (scene && viewport === null && size.width > 0 && size.height > 0) actions.fitGraph(scene.bounds, size);
   }, [scene, viewport, size]);
 
+  // View-menu zoom and fit (Electron menu accelerators) act on the canvas centre.
+  const command = useFrost((s) => s.graphCommand);
+  const handled = useRef(0);
+  useEffect(() => {
+    if (!command || command.seq === handled.current || size.width === 0) return;
+    handled.current = command.seq;
+    if (command.kind === 'fit') {
+      if (scene) actions.fitGraph(scene.bounds, size);
+    } else actions.zoomGraph(command.kind === 'zoom-in' ? ZOOM_STEP : 1 / ZOOM_STEP, size.width / 2, size.height / 2);
+  }, [command, scene, size]);
+
   // Wheel: pan, or zoom around the pointer with Ctrl/⌘ (a non-passive listener, to keep the page still).
   useEffect(() => {
     if (!svg) return undefined;

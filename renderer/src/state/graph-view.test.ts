@@ -66,3 +66,16 @@ describe('graph view state', () => {
     expect(frost.store.getState()).toMatchObject({ centreTab: 'graph', graphExpanded: null, graphViewport: null });
   });
 });
+
+describe('View-menu zoom and fit', () => {
+  it('shows the drawn graph and numbers each command so the canvas acts on every one', () => {
+    const { actions: a, state } = setup();
+    a.setCentreTab('outline');
+    a.requestGraphCommand('zoom-in');
+    expect(state().centreTab).toBe('graph');
+    expect(state().graphCommand).toEqual({ kind: 'zoom-in', seq: 1 });
+    a.requestGraphCommand('zoom-in');
+    a.requestGraphCommand('fit');
+    expect(state().graphCommand).toEqual({ kind: 'fit', seq: 3 });
+  });
+});

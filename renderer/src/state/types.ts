@@ -82,7 +82,11 @@ export interface GraphViewSlice {
   graphExpanded: readonly string[] | null;
   /** Pan and zoom of the drawn graph (screen = world × k + (x, y)); null fits the next layout. */
   graphViewport: { x: number; y: number; k: number } | null;
+  /** The last zoom/fit asked for by the menu or a shortcut; the canvas acts on each new `seq`. */
+  graphCommand: { kind: GraphCommand; seq: number } | null;
 }
+
+export type GraphCommand = 'zoom-in' | 'zoom-out' | 'fit';
 
 export type JobStatus = 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
 

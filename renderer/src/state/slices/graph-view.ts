@@ -5,10 +5,10 @@
  * "fit the next layout". Both reset when another source opens; the tab stays.
  */
 import { clampZoom, fitViewport, zoomAround, type Rect, type Size, type Viewport } from '../../graph/view-geometry.js';
-import type { CentreTab, GraphViewSlice } from '../types.js';
+import type { CentreTab, GraphCommand, GraphViewSlice } from '../types.js';
 import type { ActionContext } from './context.js';
 
-export const graphViewInitial = (): GraphViewSlice => ({ centreTab: 'outline', graphExpanded: null, graphViewport: null });
+export const graphViewInitial = (): GraphViewSlice => ({ centreTab: 'outline', graphExpanded: null, graphViewport: null, graphCommand: null });
 
 /** The document part of the slice (reset on open). */
 export const graphViewDocumentDefaults = (): Pick<GraphViewSlice, 'graphExpanded' | 'graphViewport'> => ({ graphExpanded: null, graphViewport: null });
@@ -20,6 +20,11 @@ export const ZOOM_STEP = 1.25;
 
 export function createGraphViewActions(ctx: ActionContext) {
   const setCentreTab = (centreTab: CentreTab): void => ctx.set({ centreTab });
+
+  /** Zoom/fit from the View menu: shows the drawn graph and hands the command to its canvas. */
+  function requestGraphCommand(kind: GraphCommand): void {
+    ctx.set({ centreTab: 'graph', graphCommand: { kind, seq: (ctx.get().graphCommand?.seq ?? 0) + 1 } });
+  }
 
   /** Sets the default expansion unless the user already chose one. */
   function initGraphExpansion(defaults: Iterable<string>): void {
@@ -64,5 +69,5 @@ export function createGraphViewActions(ctx: ActionContext) {
   /** Shows all of `bounds` in a canvas of `size`. */
   const fitGraph = (bounds: Rect, size: Size): void => ctx.set({ graphViewport: fitViewport(bounds, size) });
 
-  return { setCentreTab, initGraphExpansion, expandGraphGroup, collapseGraphGroup, toggleGraphGroup, setGraphExpanded, setGraphViewport, panGraph, zoomGraph, fitGraph };
+  return { setCentreTab, requestGraphCommand, initGraphExpansion, expandGraphGroup, collapseGraphGroup, toggleGraphGroup, setGraphExpanded, setGraphViewport, panGraph, zoomGraph, fitGraph };
 }
