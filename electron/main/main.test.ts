@@ -1,10 +1,11 @@
 // The Electron security checklist, asserted without an Electron binary: electron is mocked,
 // the real main.ts runs against the mock, and what it asked Electron to do is checked.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { APP_EVENTS, CHANNELS, type OpenedSource, type Result } from '../../shared/ipc/contract.js';
+import { APP_EVENTS, CHANNELS, type FreezeRunResult, type OpenedSource, type Result } from '../../shared/ipc/contract.js';
 import { fixture } from '../../test/fixtures.js';
 import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './security.js';
 
@@ -15,6 +16,8 @@ const calls = vi.hoisted(() => ({
   sent: [] as { channel: string; payload: unknown }[],
   headers: undefined as Handler | undefined,
   permissions: undefined as Handler | undefined,
+  saveDialogs: [] as unknown[][],
+  saveAnswer: { canceled: true, filePath: '' } as { canceled: boolean; filePath: string },
 }));
 
 vi.mock('electron', () => {
@@ -52,7 +55,14 @@ vi.mock('electron', () => {
   return {
     app,
     BrowserWindow,
-    dialog: { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }), showMessageBox: () => Promise.resolve() },
+    dialog: {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      showMessageBox: () => Promise.resolve(),
+      showSaveDialog: (...args: unknown[]) => {
+        calls.saveDialogs.push(args);
+        return Promise.resolve(calls.saveAnswer);
+      },
+    },
     ipcMain: { handle: (channel: string, h: Handler) => void calls.ipc.set(channel, h) },
     Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (t: unknown) => t },
     session: {
@@ -148,6 +158,36 @@ describe('long jobs over IPC', () => {
     expect(calls.sent[0]?.payload).toEqual({ jobId: 'ipc-job', done: 0, total: 2, message: 'Checked 0 of 2 tensors' });
     expect(calls.sent.at(-1)?.payload).toEqual({ jobId: 'ipc-job', done: 2, total: 2, message: 'Checked 2 of 2 tensors' });
     expect(await (calls.ipc.get('job:cancel') as Handler)(event, { jobId: 'ipc-job' })).toEqual({ ok: true, value: { cancelled: false } });
+  });
+});
+
+describe('freeze:save', () => {
+  it('asks where to save (default <prefix>-frozen.pb) and copies the .pb and its manifest there', async () => {
+    const page = { url: pathToFileURL(join(here, '..', '..', 'renderer', 'index.html')).href };
+    const event = { senderFrame: page, sender: { mainFrame: page } };
+    const call = (channel: string, req: unknown) => (calls.ipc.get(channel) as Handler)(event, req) as Promise<Result<Record<string, unknown>>>;
+    const open = (await call('source:open', { path: fixture('simple-model-freeze-oracle') })) as Result<OpenedSource>;
+    if (!open.ok) throw new Error(open.error.message);
+    const run = (await call('freeze:run', { sourceId: open.value.sourceId, outputs: ['Model/add'], jobId: 'save-job' })) as Result<FreezeRunResult>;
+    if (!run.ok) throw new Error(run.error.message);
+
+    // Cancelled dialog: nothing saved.
+    expect(await call('freeze:save', { downloadId: run.value.downloadId })).toEqual({ ok: true, value: { saved: false } });
+    const options = calls.saveDialogs.at(-1)?.at(-1) as { defaultPath: string };
+    expect(basename(options.defaultPath)).toBe('simple_model-frozen.pb');
+
+    const folder = mkdtempSync(join(tmpdir(), 'frost-save-'));
+    try {
+      const target = join(folder, 'mine.pb');
+      calls.saveAnswer = { canceled: false, filePath: target };
+      expect(await call('freeze:save', { downloadId: run.value.downloadId })).toEqual({ ok: true, value: { saved: true, path: target } });
+      expect(statSync(target).size).toBe(run.value.manifest.bytes);
+      expect(JSON.parse(readFileSync(join(folder, 'mine.manifest.json'), 'utf8'))).toEqual(run.value.manifest);
+      expect(readdirSync(folder).sort()).toEqual(['mine.manifest.json', 'mine.pb']);
+    } finally {
+      calls.saveAnswer = { canceled: true, filePath: '' };
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -10,7 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { CHANNELS, type AppEvent, type AppEvents } from '../../shared/ipc/contract.js';
-import { FrostService } from '../core/service/frost-service.js';
+import { copyFileAtomic } from '../core/io/atomic-write.js';
+import { FrostService, type FrozenDownload } from '../core/service/frost-service.js';
 import { buildMenu, type MenuActions } from './menu.js';
 import { RecentStore } from './recent.js';
 import { CONTENT_SECURITY_POLICY, appPageUrl, isAllowedNavigation, isTrustedSender, secureWebPreferences } from './security.js';
@@ -38,6 +39,25 @@ export function pathFromArgv(argv: readonly string[], cwd: string): string | und
 }
 
 let mainWindow: BrowserWindow | undefined;
+
+/** Where the manifest goes beside a frozen graph saved as `target` (as `frost freeze` does). */
+export function manifestPathFor(target: string): string {
+  return `${target.replace(/\.pb$/i, '')}.manifest.json`;
+}
+
+/** `freeze:save`: a Save dialog, then the .pb and its manifest copied there atomically. */
+async function saveFrozen(download: FrozenDownload): Promise<{ saved: boolean; path?: string }> {
+  const options = {
+    title: 'Save the frozen graph',
+    defaultPath: resolve(app.getPath('downloads'), download.fileName),
+    filters: [{ name: 'Frozen GraphDef', extensions: ['pb'] }],
+  };
+  const r = mainWindow && !mainWindow.isDestroyed() ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+  if (r.canceled || !r.filePath) return { saved: false };
+  await copyFileAtomic(download.pb, r.filePath);
+  await copyFileAtomic(download.manifest, manifestPathFor(r.filePath));
+  return { saved: true, path: r.filePath };
+}
 
 function createWindow(initialPath: string | undefined): BrowserWindow {
   const win = new BrowserWindow({
@@ -82,6 +102,7 @@ export async function main(): Promise<void> {
     onProgress: (e) => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('job:progress', e);
     },
+    saveFrozen,
   });
 
   app.on('second-instance', (_event, argv, cwd) => {

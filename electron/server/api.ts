@@ -4,11 +4,13 @@
  * JSON; the answer is the channel's Result with HTTP 200, also when it is a failure (an
  * application error, not a transport error). Transport problems get their HTTP status:
  * 401/403 token, 404 unknown channel, 405 not POST, 413 body over 1 MiB, 400 not JSON.
- * `GET /api/events` streams job progress (events.ts).
+ * `GET /api/events` streams job progress (events.ts); `GET /api/download/<id>` hands out a
+ * frozen graph (downloads.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isChannel } from '../../shared/ipc/contract.js';
 import type { FrostService } from '../core/service/frost-service.js';
+import { handleDownload } from './downloads.js';
 import type { EventHub } from './events.js';
 import { checkToken } from './request-guard.js';
 import { sendJSON, sendProblem } from './responses.js';
@@ -65,6 +67,11 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
   // Progress as server-sent events: its own token rule (also `?token=`), method and limits.
   if (rest === 'events') {
     ctx.events.handle(req, res, ctx.token);
+    return;
+  }
+  // Frozen graphs as file downloads: a link cannot set headers either (downloads.ts).
+  if (rest.startsWith('download/')) {
+    await handleDownload(req, res, ctx.service, ctx.token, rest.slice('download/'.length));
     return;
   }
   const refused = checkToken(req.headers, ctx.token);

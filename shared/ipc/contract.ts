@@ -5,6 +5,7 @@
  * `POST /api/<channel>`; the renderer's single client works over either transport.
  */
 import type { GraphIR } from '../model/graph-ir.js';
+import type { FreezeManifest } from '../model/freeze-manifest.js';
 import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../model/inspect-report.js';
 
 export interface AppInfo {
@@ -39,6 +40,38 @@ export interface RecentEntry {
   openedAt: number;
 }
 
+/** A likely output of the graph (`freeze:suggest`), best first. */
+export interface OutputSuggestion {
+  /** Node name (what `freeze:run`'s outputs take). */
+  name: string;
+  op: string;
+  /** Higher is more likely; authoritative entries (signatures, collections) score 100 or more. */
+  score: number;
+  /** Why, in plain English, strongest first. */
+  reasons: string[];
+  /** Output port when it is not 0. */
+  port?: number;
+  dtype?: string;
+  /** -1 for an unknown dimension, null for an unknown rank. */
+  shape?: number[] | null;
+}
+
+/** An input the suggested outputs need: a placeholder, or a dequeue / iterator the freeze will cut. */
+export interface InputSuggestion {
+  name: string;
+  op: string;
+  kind: 'placeholder' | 'placeholder-with-default' | 'dequeue' | 'iterator';
+  dtype?: string;
+  shape?: number[] | null;
+  reasons: string[];
+}
+
+export interface FreezeRunResult {
+  manifest: FreezeManifest;
+  /** Handle of the written .pb and manifest: `freeze:save` (Electron) or `GET /api/download/<id>` (serve). */
+  downloadId: string;
+}
+
 export interface Channels {
   'app:info': { req: Record<string, never>; res: AppInfo };
   'source:open': { req: { path: string; step?: number }; res: OpenedSource };
@@ -48,6 +81,12 @@ export interface Channels {
   'recent:list': { req: Record<string, never>; res: RecentEntry[] };
   /** Long job: checks every tensor's stored checksum, streaming; progress as ProgressEvents for jobId. */
   'source:verify': { req: { sourceId: string; jobId: string }; res: VerifyResultJSON };
+  /** The graph's likely outputs, ranked, and the inputs they need. */
+  'freeze:suggest': { req: { sourceId: string }; res: { outputs: OutputSuggestion[]; inputs: InputSuggestion[] } };
+  /** Long job: freezes the open source to `outputs` into a private temp folder; progress as ProgressEvents for jobId. */
+  'freeze:run': { req: { sourceId: string; outputs: string[]; jobId: string }; res: FreezeRunResult };
+  /** Electron only: asks where to save a frozen graph (Save dialog) and copies the .pb and its manifest there. */
+  'freeze:save': { req: { downloadId: string }; res: { saved: boolean; path?: string } };
   /** Stops a running job; its call then answers with a CANCELLED error. */
   'job:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
 }
@@ -57,7 +96,7 @@ export type Req<C extends Channel> = Channels[C]['req'];
 export type Res<C extends Channel> = Channels[C]['res'];
 
 /** Every channel, for runtime checks (main refuses anything else; so does the server). */
-export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'job:cancel'];
+export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:save', 'job:cancel'];
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && (CHANNELS as readonly string[]).includes(name);

@@ -3,7 +3,8 @@
  * target, so a crash, a full disk or a permission error never leaves a half-written file and
  * never destroys what was there. Refuses to write over any of the inputs it is given.
  */
-import { open, rename, unlink, realpath, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, open, rename, unlink, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FrostError, fsError } from '../errors.js';
@@ -76,5 +77,20 @@ export async function writeFileAtomic(
   } finally {
     if (!closed) await h.close().catch(() => undefined);
     if (!ok) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/**
+ * Copies `source` to `target` atomically: into a temp file beside the target, then renamed
+ * over it, so the target is either the old file or the complete copy.
+ */
+export async function copyFileAtomic(source: string, target: string): Promise<void> {
+  const tmp = join(dirname(resolve(target)), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await copyFile(source, tmp, constants.COPYFILE_EXCL);
+    await rename(tmp, target);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e instanceof FrostError ? e : fsError(e, target, 'write');
   }
 }

@@ -1,12 +1,13 @@
 /** FrostService's long jobs: progress events, job:cancel (also one that overtakes its job), close and dispose. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedSource, ProgressEvent, Result } from '../../../shared/ipc/contract.js';
 import type { VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 import { writeBundleV2 } from '../checkpoint/bundle-writer.js';
 import { DT } from '../tensor/dtype.js';
+import { fixture } from '../../../test/fixtures.js';
 import { FrostService } from './frost-service.js';
 
 const base = mkdtempSync(join(tmpdir(), 'frost-jobs-'));
@@ -99,5 +100,57 @@ describe('source:verify as a job', () => {
     expect((await first).ok).toBe(true);
     expect(await service.handle('source:verify', { sourceId })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
     await service.dispose();
+  });
+});
+
+describe('freeze:run as a job', () => {
+  const simple = fixture('simple-model-freeze-oracle');
+
+  async function opened(options: Partial<ConstructorParameters<typeof FrostService>[0]> = {}) {
+    const events: ProgressEvent[] = [];
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => true, progressIntervalMs: 0, onProgress: (e) => events.push(e), ...options });
+    const r = (await service.handle('source:open', { path: simple })) as Result<OpenedSource>;
+    if (!r.ok) throw new Error(r.error.message);
+    return { service, events, sourceId: r.value.sourceId };
+  }
+
+  it('writes the .pb and its manifest into a private temp folder, reporting progress', async () => {
+    const { service, events, sourceId } = await opened();
+    const r = await service.handle('freeze:run', { sourceId, outputs: ['Model/add'], jobId: 'f1' });
+    if (!r.ok) throw new Error(r.error.message);
+    const d = service.downloadPath(r.value.downloadId);
+    expect(d?.fileName).toBe('simple_model-frozen.pb');
+    expect(d && statSync(d.pb).size).toBe(r.value.manifest.bytes);
+    expect(d && JSON.parse(readFileSync(d.manifest, 'utf8'))).toEqual(r.value.manifest);
+    expect(events[0]).toEqual({ jobId: 'f1', done: 0, total: 1, message: 'Planning the freeze…' });
+    expect(events.at(-1)).toMatchObject({ jobId: 'f1', done: r.value.manifest.bytes, total: r.value.manifest.bytes });
+    await service.dispose();
+    expect(d && existsSync(dirname(d.pb))).toBe(false);
+    expect(service.downloadPath(r.value.downloadId)).toBeUndefined();
+  });
+
+  it('answers CANCELLED when cancelled before it starts, and errors as results', async () => {
+    const { service, sourceId } = await opened();
+    await service.handle('job:cancel', { jobId: 'early' });
+    expect(await service.handle('freeze:run', { sourceId, outputs: ['Model/add'], jobId: 'early' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await service.handle('freeze:run', { sourceId, outputs: ['nope'], jobId: 'x' })).toMatchObject({ ok: false, error: { code: 'NODE_NOT_FOUND' } });
+    expect(await service.handle('freeze:run', { sourceId, outputs: [], jobId: 'y' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await service.handle('freeze:run', { sourceId, outputs: [3], jobId: 'z' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await service.handle('freeze:suggest', { sourceId: 'gone' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    await service.dispose();
+  });
+
+  it('freeze:save hands the files to the transport (Electron), and is a USAGE error without one', async () => {
+    const saved: unknown[] = [];
+    const { service, sourceId } = await opened({ mode: 'electron', saveFrozen: async (d) => (saved.push(d), { saved: true, path: '/x/simple_model-frozen.pb' }) });
+    const r = await service.handle('freeze:run', { sourceId, outputs: ['Model/add'], jobId: 'f' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(await service.handle('freeze:save', { downloadId: r.value.downloadId })).toEqual({ ok: true, value: { saved: true, path: '/x/simple_model-frozen.pb' } });
+    expect(saved).toEqual([service.downloadPath(r.value.downloadId)]);
+    expect(await service.handle('freeze:save', { downloadId: 'unknown' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    await service.dispose();
+    const plain = await opened();
+    expect(await plain.service.handle('freeze:save', { downloadId: r.value.downloadId })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    await plain.service.dispose();
   });
 });

@@ -5,8 +5,10 @@
  * asked of the transport's `allowPath`, and every failure is returned as a Result.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import type { AppInfo, Channel, OpenedSource, ProgressEvent, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { AppInfo, Channel, FreezeRunResult, OpenedSource, ProgressEvent, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
 import type { VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import { FrostError, isFrostError } from '../errors.js';
@@ -19,6 +21,18 @@ import { mapVariablesToKeys } from '../freeze/variable-keys.js';
 import { computeHistogram, computeStats, elementCount } from '../tensor/tensor-data.js';
 import { dtypeName } from '../tensor/dtype.js';
 import { previewTensor } from '../tensor/preview.js';
+import { planFreeze, writeFreeze } from '../freeze/freeze.js';
+import { suggestOutputs } from '../freeze/outputs.js';
+
+/** A frozen graph the service wrote into its temp folder, ready to download or save. */
+export interface FrozenDownload {
+  /** The frozen GraphDef. */
+  pb: string;
+  /** Its manifest JSON. */
+  manifest: string;
+  /** The name to offer the user: `<prefix>-frozen.pb`. */
+  fileName: string;
+}
 
 export interface ServiceOptions {
   mode: AppInfo['mode'];
@@ -35,6 +49,11 @@ export interface ServiceOptions {
    * and the last: a check of 60,000 tiny tensors must not send 60,000 messages to the page.
    */
   progressIntervalMs?: number;
+  /**
+   * Electron only: lets the user choose where a frozen graph goes (Save dialog) and copies it
+   * there. Absent in serve mode, where the browser downloads it instead (`freeze:save` is a USAGE error).
+   */
+  saveFrozen?(download: FrozenDownload): Promise<{ saved: boolean; path?: string }>;
 }
 
 type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
@@ -42,6 +61,9 @@ type Handler<C extends Channel> = (req: Req<C>) => Promise<Res<C>>;
 const MAX_SOURCES = 16;
 const MAX_EARLY_CANCELS = 64;
 const PROGRESS_INTERVAL_MS = 50;
+/** Frozen graphs kept for download; older ones are deleted. */
+const MAX_DOWNLOADS = 8;
+const MAX_OUTPUTS = 256;
 
 function bad(message: string): FrostError {
   return new FrostError('USAGE', message);
@@ -60,12 +82,30 @@ function optInt(req: unknown, key: string): number | undefined {
   return v;
 }
 
+function strList(req: unknown, key: string): string[] {
+  const v = (req as Record<string, unknown> | null)?.[key];
+  if (!Array.isArray(v) || v.length > MAX_OUTPUTS || v.some((x) => typeof x !== 'string' || x.length === 0 || x.length > 4096)) {
+    throw bad(`The request needs "${key}": a list of names.`);
+  }
+  return v as string[];
+}
+
+/** A safe file-name stem: what is left of `name` after dropping anything a file system or a header could trip on. */
+function stemOf(name: string): string {
+  const stem = basename(name).replace(/\.(pb|pbtxt|meta|index)$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '');
+  return stem.slice(0, 120) || 'model';
+}
+
 export class FrostService {
   private readonly sources = new Map<string, { source: Source; graph?: GraphIR }>();
   private readonly jobs = new Map<string, { controller: AbortController; sourceId?: string }>();
   /** Cancels that arrived before their job started (over HTTP the two calls can overtake each other). */
   private readonly earlyCancels = new Set<string>();
   private readonly handlers: { [C in Channel]: Handler<C> };
+  /** The private temp folder frozen graphs are written to (created on the first freeze, removed by dispose). */
+  private workDir: Promise<string> | undefined;
+  private readonly downloads = new Map<string, FrozenDownload>();
+  private disposed = false;
 
   constructor(private readonly options: ServiceOptions) {
     this.handlers = {
@@ -91,6 +131,15 @@ export class FrostService {
       'tensor:get': async (req) => this.tensor(str(req, 'sourceId'), str(req, 'name')),
       'recent:list': async () => options.recent?.list() ?? [],
       'source:verify': async (req) => this.verify(str(req, 'sourceId'), str(req, 'jobId')),
+      'freeze:suggest': async (req) => this.suggest(str(req, 'sourceId')),
+      'freeze:run': async (req) => this.freeze(str(req, 'sourceId'), strList(req, 'outputs'), str(req, 'jobId')),
+      'freeze:save': async (req) => {
+        const id = str(req, 'downloadId');
+        if (!options.saveFrozen) throw bad('Saving through a dialog is only possible in the desktop app; in the browser the frozen graph downloads instead.');
+        const download = this.downloadPath(id);
+        if (!download) throw bad('That frozen graph is no longer available; freeze again.');
+        return options.saveFrozen(download);
+      },
       'job:cancel': async (req) => {
         const jobId = str(req, 'jobId');
         const job = this.jobs.get(jobId);
@@ -115,9 +164,89 @@ export class FrostService {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     for (const job of this.jobs.values()) job.controller.abort();
     for (const { source } of this.sources.values()) await source.close();
     this.sources.clear();
+    this.downloads.clear();
+    const dir = this.workDir;
+    this.workDir = undefined;
+    if (dir) await rm(await dir.catch(() => ''), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** The files of a finished `freeze:run` (for the transports' download / save), or undefined. */
+  downloadPath(downloadId: string): FrozenDownload | undefined {
+    return this.downloads.get(downloadId);
+  }
+
+  private async suggest(id: string): Promise<Res<'freeze:suggest'>> {
+    const e = this.entry(id);
+    const loaded = e.source.graph;
+    if (!loaded) throw new FrostError('USAGE', `${e.source.path} has no graph (only checkpoint variables), so there is nothing to freeze.`, { file: e.source.path });
+    const s = suggestOutputs(loaded);
+    return {
+      outputs: s.outputs.map((o) => ({
+        name: o.name,
+        op: o.op,
+        score: o.score,
+        reasons: [...o.reasons],
+        ...(o.port === undefined ? {} : { port: o.port }),
+        ...(o.dtype === undefined ? {} : { dtype: o.dtype }),
+        ...(o.shape === undefined ? {} : { shape: o.shape }),
+      })),
+      inputs: s.inputs.map((i) => ({
+        name: i.name,
+        op: i.op,
+        kind: i.kind,
+        reasons: [...i.reasons],
+        ...(i.dtype === undefined ? {} : { dtype: i.dtype }),
+        ...(i.shape === undefined ? {} : { shape: i.shape }),
+      })),
+    };
+  }
+
+  private async freeze(id: string, outputs: string[], jobId: string): Promise<FreezeRunResult> {
+    const e = this.entry(id);
+    const source = e.source;
+    return this.job(jobId, id, async (signal, progress) => {
+      progress(0, 1, 'Planning the freeze…');
+      const plan = await planFreeze(source, { outputs }, signal);
+      if (this.disposed) throw new FrostError('CANCELLED', 'Frost is shutting down.');
+      this.workDir ??= mkdtemp(join(tmpdir(), 'frost-'));
+      const dir = await this.workDir;
+      const downloadId = randomUUID();
+      const stem = stemOf(source.reader?.prefix ?? source.graph?.file ?? source.path);
+      const fileName = `${stem}-frozen.pb`;
+      const pb = join(dir, `${downloadId}.pb`);
+      const manifestPath = join(dir, `${downloadId}.manifest.json`);
+      try {
+        const written = await writeFreeze(plan, pb, { signal, onProgress: (done, total) => progress(done, total, `Wrote ${done} of ${total} bytes`) });
+        // The temp path means nothing to the user: the manifest names the file they get.
+        const manifest = { ...written, output: fileName };
+        await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+        this.downloads.set(downloadId, { pb, manifest: manifestPath, fileName });
+        await this.pruneDownloads();
+        return { manifest, downloadId };
+      } catch (err) {
+        await rm(pb, { force: true }).catch(() => undefined);
+        await rm(manifestPath, { force: true }).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  /** Keeps the temp folder bounded: only the latest few frozen graphs stay downloadable. */
+  private async pruneDownloads(): Promise<void> {
+    while (this.downloads.size > MAX_DOWNLOADS) {
+      const [oldest] = this.downloads.keys();
+      if (oldest === undefined) return;
+      const d = this.downloads.get(oldest);
+      this.downloads.delete(oldest);
+      if (d) {
+        await rm(d.pb, { force: true }).catch(() => undefined);
+        await rm(d.manifest, { force: true }).catch(() => undefined);
+      }
+    }
   }
 
   private async open(pathIn: string, step: number | undefined): Promise<OpenedSource> {

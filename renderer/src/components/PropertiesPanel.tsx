@@ -3,11 +3,21 @@ import type { GraphNodeIR } from '../../../shared/model/graph-ir.js';
 import type { InspectReport, VariableJSON } from '../../../shared/model/inspect-report.js';
 import { graphIndex, inputNodeName, type GraphIndex } from '../graph/graph-index.js';
 import { actions, useFrost } from '../state/index.js';
+import { FreezePanel, UseAsOutputButton } from './FreezePanel.js';
 import { TensorView } from './TensorView.js';
 import { formatBytes, formatCount, formatName, formatShape, plural } from './format.js';
 
 /** The right panel: the selected node or variable, or a summary of the open source. */
 export function PropertiesPanel() {
+  return (
+    <>
+      <FreezePanel />
+      <Properties />
+    </>
+  );
+}
+
+function Properties() {
   const graph = useFrost((s) => s.graph);
   const report = useFrost((s) => s.report);
   const selectedNode = useFrost((s) => s.selectedNode);
@@ -81,6 +91,9 @@ function NodeProperties({ node, index }: { node: GraphNodeIR; index: GraphIndex 
             {node.family}
           </span>
           {node.pipeline && <span className="tag queue">input pipeline</span>}
+        </div>
+        <div>
+          <UseAsOutputButton name={node.name} />
         </div>
       </header>
       <dl className="kv">

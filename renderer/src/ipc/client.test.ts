@@ -140,6 +140,23 @@ describe('HTTP progress events', () => {
   });
 });
 
+describe('frozen graph downloads', () => {
+  it('builds token links to /api/download and starts both downloads in the browser', () => {
+    const started: string[] = [];
+    const client = createClient({ ...env('http://h/?token=t%2B1', () => ({ body: '' })).env, download: (u) => started.push(u) });
+    expect(client.downloadUrl('d-1', 'pb')).toBe('/api/download/d-1?token=t%2B1');
+    expect(client.downloadUrl('d-1', 'manifest')).toBe('/api/download/d-1/manifest?token=t%2B1');
+    expect(client.downloadFrozen('d-1')).toBe(true);
+    expect(started).toEqual(['/api/download/d-1?token=t%2B1', '/api/download/d-1/manifest?token=t%2B1']);
+  });
+
+  it('has no links without a token, and no downloads where the environment cannot download', () => {
+    const client = createClient(env('http://h/', () => ({ body: '' })).env);
+    expect(client.downloadUrl('d', 'pb')).toBe('/api/download/d');
+    expect(client.downloadFrozen('d')).toBe(false);
+  });
+});
+
 describe('Electron client', () => {
   function api(overrides: Partial<FrostApi> = {}): FrostApi {
     const fail = async () => ({ ok: false as const, error: { code: 'X', message: 'x' } });
@@ -151,6 +168,9 @@ describe('Electron client', () => {
       'tensor:get': fail,
       'recent:list': fail,
       'source:verify': fail,
+      'freeze:suggest': fail,
+      'freeze:run': fail,
+      'freeze:save': fail,
       'job:cancel': fail,
       onProgress: () => () => {},
       ...overrides,
@@ -166,6 +186,9 @@ describe('Electron client', () => {
     expect(t.replaced).toEqual([]);
     expect(await client.call('app:info', {})).toEqual({ ok: true, value: { version: '1', mode: 'electron', platform: 'linux' } });
     expect(t.fetch).not.toHaveBeenCalled();
+    // Frozen graphs are saved through freeze:save, never downloaded.
+    expect(client.downloadUrl('d', 'pb')).toBeNull();
+    expect(client.downloadFrozen('d')).toBe(false);
   });
 
   it('turns a rejected IPC call or a malformed answer into a problem', async () => {

@@ -23,6 +23,13 @@ export interface FrostClient {
   onEvent<E extends AppEvent>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
   /** The file-system path of a dropped file (Electron only; a browser never reveals it). */
   pathForFile(file: object): string | null;
+  /**
+   * Browser only: the link of a frozen graph (`pb`) or its manifest on the server, token
+   * included (a download link cannot send headers); null in Electron, which saves through `freeze:save`.
+   */
+  downloadUrl(downloadId: string, part: 'pb' | 'manifest'): string | null;
+  /** Browser only: downloads a frozen graph and its manifest (two downloads); false where there is no such thing. */
+  downloadFrozen(downloadId: string): boolean;
 }
 
 /** What the client needs from its surroundings; `browserEnv()` supplies the real ones. */
@@ -35,6 +42,8 @@ export interface ClientEnv {
   fetch: (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
   /** Opens a server-sent event stream (`new EventSource(url)`); absent where there is none. */
   eventSource?: ((url: string) => EventStream) | undefined;
+  /** Starts a file download of `url` (an `<a download>` clicked); absent where there is none. */
+  download?: ((url: string) => void) | undefined;
 }
 
 /** The part of `EventSource` the client uses. */
@@ -126,10 +135,16 @@ function electronClient(api: FrostApi): FrostClient {
         return null;
       }
     },
+    downloadUrl: () => null,
+    downloadFrozen: () => false,
   };
 }
 
 function httpClient(env: ClientEnv, token: string | null): FrostClient {
+  const downloadUrl = (downloadId: string, part: 'pb' | 'manifest'): string => {
+    const path = `/api/download/${encodeURIComponent(downloadId)}${part === 'manifest' ? '/manifest' : ''}`;
+    return token === null ? path : `${path}?token=${encodeURIComponent(token)}`;
+  };
   return {
     transport: 'http',
     async call(channel, req) {
@@ -163,6 +178,13 @@ function httpClient(env: ClientEnv, token: string | null): FrostClient {
     onProgress: httpProgress(env, token),
     onEvent: () => () => {},
     pathForFile: () => null,
+    downloadUrl,
+    downloadFrozen(downloadId) {
+      if (!env.download) return false;
+      env.download(downloadUrl(downloadId, 'pb'));
+      env.download(downloadUrl(downloadId, 'manifest'));
+      return true;
+    },
   };
 }
 
@@ -186,6 +208,16 @@ export function browserEnv(): ClientEnv {
     replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
     fetch: (input, init) => window.fetch(input, init),
     eventSource: typeof EventSource === 'function' ? (url) => new EventSource(url) : undefined,
+    download: (url) => {
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = '';
+      a.rel = 'noopener';
+      a.style.display = 'none';
+      document.body.append(a);
+      a.click();
+      a.remove();
+    },
   };
 }
 

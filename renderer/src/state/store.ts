@@ -8,13 +8,14 @@ import { loadPrefs, serializePrefs, STORAGE_KEY, UI_DEFAULTS, type KeyValueStora
 import { appInitial, createAppActions, type AppActions } from './slices/app.js';
 import type { ActionContext } from './slices/context.js';
 import { createGraphViewActions, graphViewInitial, type GraphViewActions } from './slices/graph-view.js';
+import { createFreezeActions, freezeInitial, type FreezeActions } from './slices/freeze.js';
 import { createJobsActions, jobsInitial, type JobsActions } from './slices/jobs.js';
 import { createSelectionActions, selectionInitial, type SelectionActions } from './slices/selection.js';
 import { createSourceActions, sourceInitial, type SourceActions } from './slices/source.js';
 import { createUiActions, type UiActions } from './slices/ui.js';
 import type { FrostState, UiSlice } from './types.js';
 
-export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions & GraphViewActions;
+export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions & GraphViewActions & FreezeActions;
 
 export interface Frost {
   store: StoreApi<FrostState>;
@@ -40,6 +41,7 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
     ...selectionInitial(),
     ...jobsInitial(),
     ...graphViewInitial(),
+    ...freezeInitial(),
     ...UI_DEFAULTS,
     ...loadPrefs(storage),
   }));
@@ -52,6 +54,13 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
   const ui = createUiActions(ctx);
   const jobs: JobsActions = createJobsActions(ctx, () => app, newJobId);
   const graphView = createGraphViewActions(ctx);
+  const freeze: FreezeActions = createFreezeActions(ctx, () => app, newJobId);
+  // One progress subscription for every long job (checksums, freeze).
+  const listenToProgress = (): (() => void) =>
+    client.onProgress((e) => {
+      jobs.applyProgress(e);
+      freeze.applyFreezeProgress(e);
+    });
 
   // Persist preferences when they change (debounced).
   let saved = serializePrefs(store.getState() as UiSlice);
@@ -73,7 +82,7 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
 
   return {
     store,
-    actions: { ...app, ...source, ...selection, ...ui, ...jobs, ...graphView },
+    actions: { ...app, ...source, ...selection, ...ui, ...jobs, ...graphView, ...freeze, listenToProgress },
     dispose() {
       unsubscribe();
       clearTimeout(timer);

@@ -2,7 +2,7 @@
  * The renderer's state, split by concern (zustand's slices pattern, style anchors item 11).
  * Components read it through narrow selectors; only the actions in ./slices change it.
  */
-import type { AppInfo, RecentEntry, TensorSummary } from '../../../shared/ipc/contract.js';
+import type { AppInfo, FreezeRunResult, InputSuggestion, OutputSuggestion, RecentEntry, TensorSummary } from '../../../shared/ipc/contract.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 
@@ -109,4 +109,44 @@ export interface JobsSlice {
   verify: VerifyJob | null;
 }
 
-export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice & GraphViewSlice;
+/** The ranked likely outputs of the open source (`freeze:suggest`). */
+export interface FreezeSuggestions {
+  sourceId: string;
+  status: 'loading' | 'ready' | 'error';
+  outputs: OutputSuggestion[];
+  inputs: InputSuggestion[];
+  problem?: ProblemJSON;
+}
+
+/** What happened to a finished freeze's files: saved (Electron), downloaded (browser). */
+export interface FreezeDelivery {
+  status: 'saving' | 'saved' | 'not-saved' | 'downloaded' | 'failed';
+  /** Where it was saved (Electron). */
+  path?: string;
+}
+
+/** A click-to-freeze run (`freeze:run`), running or finished. */
+export interface FreezeJob {
+  jobId: string;
+  sourceId: string;
+  /** The outputs it was started with. */
+  outputs: string[];
+  status: JobStatus;
+  /** Progress of the job (bytes written, of `total`). */
+  done: number;
+  total: number;
+  message: string;
+  /** When done: the manifest and the handle of the written files. */
+  result?: FreezeRunResult;
+  problem?: ProblemJSON;
+  delivery?: FreezeDelivery;
+}
+
+export interface FreezeSlice {
+  /** The outputs chosen for the next freeze, in the order they were added. */
+  freezeOutputs: readonly string[];
+  freezeSuggestions: FreezeSuggestions | null;
+  freeze: FreezeJob | null;
+}
+
+export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice & GraphViewSlice & FreezeSlice;

@@ -16,16 +16,20 @@ export interface FakeClient extends FrostClient {
   progress(event: ProgressEvent): void;
   /** How many progress listeners are subscribed. */
   readonly progressListeners: number;
+  /** Download ids passed to downloadFrozen. */
+  downloads: string[];
 }
 
-export function fakeClient(): FakeClient {
+export function fakeClient(transport: FrostClient['transport'] = 'http'): FakeClient {
   const handlers = new Map<Channel, Handler<Channel>>();
   const calls: { channel: Channel; req: unknown }[] = [];
   const listeners = new Map<AppEvent, ((p: unknown) => void)[]>();
   const progressListeners = new Set<(e: ProgressEvent) => void>();
+  const downloads: string[] = [];
   return {
-    transport: 'http',
+    transport,
     calls,
+    downloads,
     on(channel, handler) {
       handlers.set(channel, handler as unknown as Handler<Channel>);
     },
@@ -57,6 +61,12 @@ export function fakeClient(): FakeClient {
       for (const l of listeners.get(event) ?? []) l(payload);
     },
     pathForFile: (file) => (file as { path?: string }).path ?? null,
+    downloadUrl: (id, part) => (transport === 'http' ? `/api/download/${id}${part === 'manifest' ? '/manifest' : ''}?token=t` : null),
+    downloadFrozen(id) {
+      if (transport !== 'http') return false;
+      downloads.push(id);
+      return true;
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { SourceSlice } from '../types.js';
 import { documentDefaults } from '../persist.js';
 import { selectionInitial } from './selection.js';
 import { jobsInitial } from './jobs.js';
+import { freezeInitial } from './freeze.js';
 import { graphViewDocumentDefaults } from './graph-view.js';
 import type { ActionContext } from './context.js';
 import type { AppActions } from './app.js';
@@ -49,6 +50,7 @@ export function createSourceActions(ctx: ActionContext, app: () => AppActions) {
       ...selectionInitial(),
       // A check of the previous source ends with it (closing a source cancels its jobs).
       ...jobsInitial(),
+      ...freezeInitial(),
       banners: [],
       sourceId,
       path,
