@@ -7,6 +7,7 @@
 import type { GraphIR } from '../model/graph-ir.js';
 import type { FreezeManifest } from '../model/freeze-manifest.js';
 import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../model/inspect-report.js';
+import type { OutputSuggestions } from '../model/output-ranking.js';
 
 export interface AppInfo {
   version: string;
@@ -40,31 +41,8 @@ export interface RecentEntry {
   openedAt: number;
 }
 
-/** A likely output of the graph (`freeze:suggest`), best first. */
-export interface OutputSuggestion {
-  /** Node name (what `freeze:run`'s outputs take). */
-  name: string;
-  op: string;
-  /** Higher is more likely; authoritative entries (signatures, collections) score 100 or more. */
-  score: number;
-  /** Why, in plain English, strongest first. */
-  reasons: string[];
-  /** Output port when it is not 0. */
-  port?: number;
-  dtype?: string;
-  /** -1 for an unknown dimension, null for an unknown rank. */
-  shape?: number[] | null;
-}
-
-/** An input the suggested outputs need: a placeholder, or a dequeue / iterator the freeze will cut. */
-export interface InputSuggestion {
-  name: string;
-  op: string;
-  kind: 'placeholder' | 'placeholder-with-default' | 'dequeue' | 'iterator';
-  dtype?: string;
-  shape?: number[] | null;
-  reasons: string[];
-}
+/** `freeze:suggest` answers with the ranking `frost outputs` prints. */
+export type { RankedInput as InputSuggestion, RankedTensor as OutputSuggestion } from '../model/output-ranking.js';
 
 export interface FreezeRunResult {
   manifest: FreezeManifest;
@@ -82,7 +60,7 @@ export interface Channels {
   /** Long job: checks every tensor's stored checksum, streaming; progress as ProgressEvents for jobId. */
   'source:verify': { req: { sourceId: string; jobId: string }; res: VerifyResultJSON };
   /** The graph's likely outputs, ranked, and the inputs they need. */
-  'freeze:suggest': { req: { sourceId: string }; res: { outputs: OutputSuggestion[]; inputs: InputSuggestion[] } };
+  'freeze:suggest': { req: { sourceId: string }; res: OutputSuggestions };
   /** Long job: freezes the open source to `outputs` into a private temp folder; progress as ProgressEvents for jobId. */
   'freeze:run': { req: { sourceId: string; outputs: string[]; jobId: string }; res: FreezeRunResult };
   /** Electron only: asks where to save a frozen graph (Save dialog) and copies the .pb and its manifest there. */

@@ -7,42 +7,14 @@
  */
 import type { LoadedGraph } from '../graph/load-graph.js';
 import protobuf from 'protobufjs';
+import type { OutputSuggestions, RankedInput, RankedTensor } from '../../../shared/model/output-ranking.js';
 import type { tensorflow } from '../proto/tf.js';
 import { toNumber } from '../proto/tf.js';
 import { dtypeInfo, dtypeName, baseDtype } from '../tensor/dtype.js';
 import { GraphIndex, attrType, attrTypes, parseInput, type NodeDef } from './graph-index.js';
 import { componentSpec, dequeueTypes, findInputPipelines, isDequeueOp, isPipelineOp, listShape, type GraphShape } from './queues.js';
 
-export interface RankedTensor {
-  /** Node name (what --outputs takes). */
-  name: string;
-  op: string;
-  /** Higher is more likely; authoritative entries score 100 or more. */
-  score: number;
-  /** Why, in plain English, strongest first. */
-  reasons: string[];
-  /** Output port when it is not 0 (a signature naming `topk:1`). */
-  port?: number;
-  dtype?: string;
-  /** -1 for an unknown dimension, null for unknown rank. */
-  shape?: GraphShape;
-}
-
-export interface RankedInput {
-  /** Placeholder node name, or the dequeue / iterator tensor (`batch:1`). */
-  name: string;
-  op: string;
-  kind: 'placeholder' | 'placeholder-with-default' | 'dequeue' | 'iterator';
-  dtype?: string;
-  shape?: GraphShape;
-  reasons: string[];
-}
-
-export interface OutputSuggestions {
-  outputs: RankedTensor[];
-  /** Inputs the top suggestion (or the authoritative outputs) needs. */
-  inputs: RankedInput[];
-}
+export type { OutputSuggestions, RankedInput, RankedTensor } from '../../../shared/model/output-ranking.js';
 
 export interface SuggestOptions {
   /** Most outputs to return (default 50). */
