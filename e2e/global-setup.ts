@@ -35,9 +35,10 @@ export function waitForUrl(child: ChildProcessWithoutNullStreams): Promise<strin
 }
 
 /** Starts `frost serve PATH` on a free port; resolves with its URL (token included) and a stop(). */
-export async function startServe(path: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServe(path: string, env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [join(repoDir, 'bin', 'frost.js'), 'serve', path, '--no-open', '--port', '0'], {
     cwd: repoDir,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as unknown as ChildProcessWithoutNullStreams;
   const url = await waitForUrl(child);

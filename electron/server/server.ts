@@ -36,6 +36,8 @@ export interface ServerOptions {
   initialPath?: string;
   /** Where the one-line network warning goes (default: stderr). */
   warn?: (line: string) => void;
+  /** Test-only: per-tensor wait of checksum checks (ServiceOptions.jobPaceMs). */
+  jobPaceMs?: number;
 }
 
 export interface RunningServer {
@@ -95,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     allowPath: (path) => guard.allows(path),
     recent: memoryRecent(),
     onProgress: (e) => events.broadcast(e),
+    ...(options.jobPaceMs ? { jobPaceMs: options.jobPaceMs } : {}),
   });
 
   // Filled in once the port is known; until then nothing is accepted.

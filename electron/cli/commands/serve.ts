@@ -94,6 +94,8 @@ export async function runServe(argv: string[], io: CliIO, hooks: ServeHooks = {}
     version: frostVersion(),
     ...(target.initialPath === undefined ? {} : { initialPath: target.initialPath }),
     warn: (line) => io.err(line),
+    // Test-only: the browser e2e slows checksum checks down to watch and cancel one.
+    ...(Number(process.env['FROST_TEST_JOB_PACE_MS']) > 0 ? { jobPaceMs: Number(process.env['FROST_TEST_JOB_PACE_MS']) } : {}),
   });
   try {
     io.out(`Frost is serving ${target.initialPath ?? target.root} at ${server.url}`);

@@ -39,6 +39,15 @@ describe('verifySource', () => {
     expect(seen).toEqual([[0, 5], [1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
   });
 
+  it('awaits the pace hook before each tensor (the e2e suite slows checks down with it)', async () => {
+    let paced = 0;
+    const r = await verifySource(clean, undefined, undefined, async () => {
+      paced++;
+    });
+    expect(r.tensors).toBe(5);
+    expect(paced).toBe(5);
+  });
+
   it('lists a damaged tensor with its problem and keeps going', async () => {
     const prefix = join(base, 'bad', 'model.ckpt-1');
     await writeBundleV2(prefix, tensors);

@@ -42,7 +42,13 @@ export function inspectSource(source: Source): InspectReport {
  * Checks every tensor's stored checksum (streamed, nothing kept in memory): the answer to
  * "did this checkpoint survive the copy from the training box?".
  */
-export async function verifySource(source: Source, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VerifyResultJSON> {
+export async function verifySource(
+  source: Source,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+  /** Awaited before each tensor: lets tests make a check last long enough to watch and stop. */
+  pace?: () => Promise<void>,
+): Promise<VerifyResultJSON> {
   const result: VerifyResultJSON = { tensors: 0, bytes: 0, damaged: [] };
   const reader = source.reader;
   if (!reader) return result;
@@ -50,6 +56,7 @@ export async function verifySource(source: Source, onProgress?: (done: number, t
   // Progress before the first tensor too: the total is known at once.
   onProgress?.(0, entries.length);
   for (const [i, e] of entries.entries()) {
+    if (pace) await pace();
     if (signal?.aborted) throw new FrostError('CANCELLED', `Checking ${source.path} was cancelled after ${i} of ${entries.length} tensors.`, { file: source.path });
     try {
       await reader.verify(e.key);

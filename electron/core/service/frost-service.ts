@@ -42,6 +42,11 @@ export interface ServiceOptions {
   allowPath(path: string): boolean | Promise<boolean>;
   /** Recent files, kept by the transport (Electron: user data; serve: memory). */
   recent?: { list(): RecentEntry[]; add(path: string): void };
+  /**
+   * Test-only (e2e): milliseconds to wait per tensor in checksum checks, so a browser test can
+   * watch and cancel one deterministically. Set by `frost serve` from FROST_TEST_JOB_PACE_MS.
+   */
+  jobPaceMs?: number;
   /** Where long jobs report progress (Electron: webContents.send; serve: the event stream). */
   onProgress?(event: ProgressEvent): void;
   /**
@@ -319,10 +324,16 @@ export class FrostService {
     }
   }
 
+  /** The test-only per-tensor wait (see ServiceOptions.jobPaceMs). */
+  private pace(): (() => Promise<void>) | undefined {
+    const ms = this.options.jobPaceMs;
+    return ms && ms > 0 ? () => new Promise((resolve) => setTimeout(resolve, ms)) : undefined;
+  }
+
   private async verify(id: string, jobId: string): Promise<VerifyResultJSON> {
     const e = this.entry(id);
     return this.job(jobId, id, (signal, progress) =>
-      verifySource(e.source, (done, total) => progress(done, total, `Checked ${done} of ${total} tensors`), signal),
+      verifySource(e.source, (done, total) => progress(done, total, `Checked ${done} of ${total} tensors`), signal, this.pace()),
     );
   }
 
