@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { GraphNodeIR } from '../../../shared/model/graph-ir.js';
 import type { InspectReport, VariableJSON } from '../../../shared/model/inspect-report.js';
 import { graphIndex, inputNodeName, type GraphIndex } from '../graph/graph-index.js';
@@ -58,13 +58,22 @@ function NodeLink({ name, index, label }: { name: string; index: GraphIndex; lab
   );
 }
 
+/** A titled panel section with its item count: the one shape every section here shares. */
+function PropSection({ label, title, count, warn, children }: { label: string; title?: string; count: number; warn?: boolean; children: ReactNode }) {
+  return (
+    <section className="prop-section" aria-label={label}>
+      <h3 className="section-title">
+        {title ?? label} <span className={warn ? 'count warn' : 'count'}>{count}</span>
+      </h3>
+      {children}
+    </section>
+  );
+}
+
 function LinkList({ title, names, index }: { title: string; names: readonly string[]; index: GraphIndex }) {
   if (names.length === 0) return null;
   return (
-    <section className="prop-section" aria-label={title}>
-      <h3 className="section-title">
-        {title} <span className="count">{names.length}</span>
-      </h3>
+    <PropSection label={title} count={names.length}>
       <ol className="link-list">
         {names.map((n, i) => (
           <li key={`${i}:${n}`}>
@@ -72,7 +81,7 @@ function LinkList({ title, names, index }: { title: string; names: readonly stri
           </li>
         ))}
       </ol>
-    </section>
+    </PropSection>
   );
 }
 
@@ -117,10 +126,7 @@ function NodeProperties({ node, index }: { node: GraphNodeIR; index: GraphIndex 
       <LinkList title="Consumers" names={index.consumers.get(node.name) ?? []} index={index} />
       <LinkList title="Control consumers" names={index.controlConsumers.get(node.name) ?? []} index={index} />
       {node.outputs && node.outputs.length > 0 && (
-        <section className="prop-section" aria-label="Outputs">
-          <h3 className="section-title">
-            Outputs <span className="count">{node.outputs.length}</span>
-          </h3>
+        <PropSection label="Outputs" count={node.outputs.length}>
           <ol className="outputs">
             {node.outputs.map((o, i) => (
               <li key={i} className="mono">
@@ -128,13 +134,10 @@ function NodeProperties({ node, index }: { node: GraphNodeIR; index: GraphIndex 
               </li>
             ))}
           </ol>
-        </section>
+        </PropSection>
       )}
       {attrs.length > 0 && (
-        <section className="prop-section" aria-label="Attributes">
-          <h3 className="section-title">
-            Attributes <span className="count">{attrs.length}</span>
-          </h3>
+        <PropSection label="Attributes" count={attrs.length}>
           <dl className="kv attrs">
             {attrs.map(([k, v]) => (
               <div key={k} className="kv-row">
@@ -143,7 +146,7 @@ function NodeProperties({ node, index }: { node: GraphNodeIR; index: GraphIndex 
               </div>
             ))}
           </dl>
-        </section>
+        </PropSection>
       )}
     </article>
   );
@@ -242,10 +245,7 @@ function SourceSummary({ report }: { report: InspectReport }) {
         )}
       </dl>
       {report.warnings.length > 0 && (
-        <section className="prop-section" aria-label="Warnings">
-          <h3 className="section-title">
-            Warnings <span className="count warn">{report.warnings.length}</span>
-          </h3>
+        <PropSection label="Warnings" count={report.warnings.length} warn>
           <ul className="warnings">
             {report.warnings.map((w, i) => (
               <li key={i}>
@@ -253,13 +253,10 @@ function SourceSummary({ report }: { report: InspectReport }) {
               </li>
             ))}
           </ul>
-        </section>
+        </PropSection>
       )}
       {g && g.queueRunners.length > 0 && (
-        <section className="prop-section" aria-label="Queue runners">
-          <h3 className="section-title">
-            Queue runners <span className="count">{g.queueRunners.length}</span>
-          </h3>
+        <PropSection label="Queue runners" count={g.queueRunners.length}>
           <ul className="plain-list">
             {g.queueRunners.map((q) => (
               <li key={q.queue} className="mono small">
@@ -267,13 +264,10 @@ function SourceSummary({ report }: { report: InspectReport }) {
               </li>
             ))}
           </ul>
-        </section>
+        </PropSection>
       )}
       {topOps.length > 0 && (
-        <section className="prop-section" aria-label="Most used ops">
-          <h3 className="section-title">
-            Ops <span className="count">{ops.length}</span>
-          </h3>
+        <PropSection label="Most used ops" title="Ops" count={ops.length}>
           <ul className="op-bars">
             {topOps.map(([op, n]) => (
               <li key={op}>
@@ -283,13 +277,10 @@ function SourceSummary({ report }: { report: InspectReport }) {
               </li>
             ))}
           </ul>
-        </section>
+        </PropSection>
       )}
       {g && g.signatures.length > 0 && (
-        <section className="prop-section" aria-label="Signatures">
-          <h3 className="section-title">
-            Signatures <span className="count">{g.signatures.length}</span>
-          </h3>
+        <PropSection label="Signatures" count={g.signatures.length}>
           <ul className="plain-list">
             {g.signatures.map((s) => (
               <li key={s.key} className="mono small">
@@ -297,7 +288,7 @@ function SourceSummary({ report }: { report: InspectReport }) {
               </li>
             ))}
           </ul>
-        </section>
+        </PropSection>
       )}
       <p className="muted small panel-note">Select a node in the graph or a variable on the left to see its properties.</p>
     </article>
