@@ -19,6 +19,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
+from freeze_common import residual_mlp  # noqa: E402
+
 WIDTH = 8
 INPUTS = 16
 CLASSES = 4
@@ -28,13 +31,7 @@ def build(layers):
     tf.compat.v1.set_random_seed(1)
     x = tf.compat.v1.placeholder(tf.float32, [None, INPUTS], name="x")
     labels = tf.compat.v1.placeholder(tf.int64, [None], name="labels")
-    h = x
-    for i in range(layers):
-        with tf.compat.v1.variable_scope(f"layer_{i:03d}"):
-            fan_in = h.shape[-1]
-            w = tf.compat.v1.get_variable("kernel", [fan_in, WIDTH], initializer=tf.compat.v1.glorot_uniform_initializer())
-            b = tf.compat.v1.get_variable("bias", [WIDTH], initializer=tf.compat.v1.zeros_initializer())
-            h = tf.nn.relu(tf.matmul(h, w) + b) + (h if fan_in == WIDTH else 0.0)  # residual keeps gradients alive
+    h = residual_mlp(x, layers, WIDTH)
     with tf.compat.v1.variable_scope("logits"):
         w = tf.compat.v1.get_variable("kernel", [WIDTH, CLASSES])
         b = tf.compat.v1.get_variable("bias", [CLASSES], initializer=tf.compat.v1.zeros_initializer())

@@ -48,7 +48,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tensorflow.python.tools import freeze_graph  # noqa: E402
 
-from freeze_common import decode, deployed_feeds, encode, first_line, load_graph_def, run_frozen  # noqa: E402
+from freeze_common import decode, deployed_feeds, encode, first_line, load_graph_def, residual_mlp, run_frozen  # noqa: E402
 from make_checkpoints import STRINGS, slice_initializer, values_for  # noqa: E402
 
 tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
@@ -418,14 +418,7 @@ def big_training_graph(outdir, layers=300):
         tf.compat.v1.set_random_seed(7)
         x = tf.compat.v1.placeholder(tf.float32, [None, inputs], name="x")
         labels = tf.compat.v1.placeholder(tf.int64, [None], name="labels")
-        h = x
-        for i in range(layers):
-            with tf.compat.v1.variable_scope(f"layer_{i:03d}"):
-                fan_in = h.shape[-1]
-                w = tf.compat.v1.get_variable("kernel", [fan_in, width], initializer=tf.compat.v1.glorot_uniform_initializer())
-                b = tf.compat.v1.get_variable("bias", [width], initializer=tf.compat.v1.zeros_initializer())
-                h = tf.nn.relu(tf.matmul(h, w) + b) + (h if fan_in == width else 0.0)
-                tf.compat.v1.summary.histogram("kernel", w)
+        h = residual_mlp(x, layers, width, per_layer=lambda w: tf.compat.v1.summary.histogram("kernel", w))
         logits = tf.identity(dense(h, CLASSES, "head"), name="logits")
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
         tf.compat.v1.summary.scalar("loss", loss)

@@ -163,3 +163,20 @@ def deployed_feeds(graph_def, feeds):
     `graph_def` (a dequeue output cannot be fed once the graph is deployed)."""
     placeholders = {n.name for n in graph_def.node if n.op in ("Placeholder", "PlaceholderWithDefault")}
     return {k: v for k, v in feeds.items() if node_name(k) in placeholders}
+
+
+def residual_mlp(x, layers, width, per_layer=None):
+    """A deep, narrow MLP whose layers are `layer_000`, `layer_001`, ... (kernel + bias, ReLU,
+    residual once the width matches, which keeps gradients alive through hundreds of layers).
+    The big training graphs of the conformance suite and the bench are built from it;
+    `per_layer(kernel)` may add nodes (e.g. summaries) inside each layer's scope."""
+    h = x
+    for i in range(layers):
+        with tf.compat.v1.variable_scope(f"layer_{i:03d}"):
+            fan_in = h.shape[-1]
+            w = tf.compat.v1.get_variable("kernel", [fan_in, width], initializer=tf.compat.v1.glorot_uniform_initializer())
+            b = tf.compat.v1.get_variable("bias", [width], initializer=tf.compat.v1.zeros_initializer())
+            h = tf.nn.relu(tf.matmul(h, w) + b) + (h if fan_in == width else 0.0)
+            if per_layer is not None:
+                per_layer(w)
+    return h

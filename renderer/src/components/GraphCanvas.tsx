@@ -228,7 +228,6 @@ function GroupBox({ box, item, labels }: { box: DrawBox; item: HierarchyItem; la
   const expand = () => actions.expandGraphGroup(item.name);
   const count = `+${formatCount(item.nodeCount)}`;
   const sub = item.seriesSize > 0 ? `×${item.seriesSize} · ${count} ops` : `${count} ops`;
-  const cx = box.x + box.width / 2;
   return (
     <g
       className={`gv-group${item.kind === 'series' ? ' gv-series' : ''}${box.side ? ' gv-side' : ''}${item.aux === 'pipeline' ? ' gv-queue' : ''}`}
@@ -244,17 +243,23 @@ function GroupBox({ box, item, labels }: { box: DrawBox; item: HierarchyItem; la
       <title>{`${item.name} · ${plural(item.nodeCount, 'op')}${item.aux ? ` · ${item.aux}` : ''} (click to expand)`}</title>
       {item.kind === 'series' && <rect x={box.x + 4} y={box.y + 4} width={box.width} height={box.height} rx={6} className="gv-stack" />}
       <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={6} className="gv-group-body" />
-      {labels && (
-        <>
-          <text x={cx} y={box.y + 16} textAnchor="middle" className="gv-label">
-            {fitText(item.label, box.width - 12)}
-          </text>
-          <text x={cx} y={box.y + 31} textAnchor="middle" className="gv-sub gv-count">
-            {fitText(sub, box.width - 12)}
-          </text>
-        </>
-      )}
+      {labels && <BoxLabels box={box} label={item.label} sub={sub} top={16} gap={15} subClass="gv-sub gv-count" />}
     </g>
+  );
+}
+
+/** A box's two centred lines: its name and, smaller, what it is (op type or op count). */
+function BoxLabels({ box, label, sub, top, gap, subClass }: { box: DrawBox; label: string; sub: string; top: number; gap: number; subClass: string }) {
+  const cx = box.x + box.width / 2;
+  return (
+    <>
+      <text x={cx} y={box.y + top} textAnchor="middle" className="gv-label">
+        {fitText(label, box.width - 12)}
+      </text>
+      <text x={cx} y={box.y + top + gap} textAnchor="middle" className={subClass}>
+        {fitText(sub, box.width - 12)}
+      </text>
+    </>
   );
 }
 
@@ -264,7 +269,6 @@ function OpNode({ box, h, selected, labels }: { box: DrawBox; h: Hierarchy; sele
   if (!node) return null;
   const select = () => actions.selectNode(node.name);
   const isSelected = selected === node.name;
-  const cx = box.x + box.width / 2;
   return (
     <g
       className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}`}
@@ -278,16 +282,7 @@ function OpNode({ box, h, selected, labels }: { box: DrawBox; h: Hierarchy; sele
     >
       <title>{`${node.name}\n${node.op}${node.pipeline ? ' · queue pipeline' : ''}`}</title>
       <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={10} className="gv-op-body" />
-      {labels && (
-        <>
-          <text x={cx} y={box.y + 14} textAnchor="middle" className="gv-label">
-            {fitText(item.label, box.width - 12)}
-          </text>
-          <text x={cx} y={box.y + 27} textAnchor="middle" className="gv-sub">
-            {fitText(node.op, box.width - 12)}
-          </text>
-        </>
-      )}
+      {labels && <BoxLabels box={box} label={item.label} sub={node.op} top={14} gap={13} subClass="gv-sub" />}
     </g>
   );
 }
