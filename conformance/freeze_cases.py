@@ -97,7 +97,9 @@ def meta_nodes(path):
 
 def restore_and_run(case_dir, prefix, meta, outputs, feeds):
     """The expected outputs: the checkpoint restored into its own meta graph, run with feeds."""
-    with tf.Graph().as_default() as graph, tf.compat.v1.Session(graph=graph) as sess:
+    # Two CPU devices, so graphs placed on /cpu:1 (sharded_saver) restore as they were saved.
+    config = tf.compat.v1.ConfigProto(device_count={"CPU": 2})
+    with tf.Graph().as_default() as graph, tf.compat.v1.Session(graph=graph, config=config) as sess:
         saver = tf.compat.v1.train.import_meta_graph(os.path.join(case_dir, meta))
         saver.restore(sess, os.path.join(case_dir, prefix))
         fetches = {o: graph.get_tensor_by_name(o + ":0") for o in outputs}
@@ -407,6 +409,167 @@ def renamed_saver(outdir):
                 "--input_meta_graph passes", tf_modes=("graph", "meta"))])
 
 
+# ----------------------------------------------------------------------------- more TF1 shapes of training output
+
+class TinyLSTMCell:
+    """A minimal LSTM cell for tf.compat.v1.nn.dynamic_rnn (Keras 3 removed the v1 cells):
+    one ref kernel [in+units, 4*units] and bias, read inside the v1 while loop."""
+
+    def __init__(self, units):
+        self.units = units
+        self.state_size = (units, units)
+        self.output_size = units
+
+    def zero_state(self, batch, dtype):
+        return (tf.zeros([batch, self.units], dtype), tf.zeros([batch, self.units], dtype))
+
+    def __call__(self, x, state, scope=None):
+        c, h = state
+        with tf.compat.v1.variable_scope("tiny_lstm", reuse=tf.compat.v1.AUTO_REUSE):
+            k = tf.compat.v1.get_variable("kernel", [x.shape[-1] + self.units, 4 * self.units],
+                                          initializer=tf.compat.v1.glorot_uniform_initializer())
+            b = tf.compat.v1.get_variable("bias", [4 * self.units], initializer=tf.compat.v1.zeros_initializer())
+        i, j, f, o = tf.split(tf.matmul(tf.concat([x, h], 1), k) + b, 4, axis=1)
+        c = tf.sigmoid(f + 1.0) * c + tf.sigmoid(i) * tf.tanh(j)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        return h, (c, h)
+
+
+def lstm_dynamic_rnn(outdir):
+    """dynamic_rnn over a ref-variable LSTM (v1 while loop with TensorArrays, sequence_length
+    masking), a dense head, Adam (gradients through the loop: stack push/pop ops)."""
+    case_dir = case_dir_for(outdir, "lstm_dynamic_rnn")
+    rng = np.random.RandomState(90)
+    steps, feat, units = 5, 3, 6
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(9)
+        x = tf.compat.v1.placeholder(tf.float32, [None, steps, feat], name="x")
+        lengths = tf.compat.v1.placeholder(tf.int32, [None], name="lengths")
+        labels = tf.compat.v1.placeholder(tf.int32, [None], name="labels")
+        _, (_, h) = tf.compat.v1.nn.dynamic_rnn(TinyLSTMCell(units), x, sequence_length=lengths, dtype=tf.float32)
+        logits = tf.identity(dense(h, CLASSES, "head"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+        step = tf.compat.v1.train.get_or_create_global_step()
+        train = tf.compat.v1.train.AdamOptimizer(0.01).minimize(loss, global_step=step)
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train, {x: rng.standard_normal((4, steps, feat)).astype(np.float32),
+                                 lengths: rng.randint(1, steps + 1, 4).astype(np.int32),
+                                 labels: rng.randint(0, CLASSES, 4).astype(np.int32)})
+            prefix = save(sess, case_dir, 3)
+    feeds = {"x:0": rng.standard_normal((3, steps, feat)).astype(np.float32), "lengths:0": np.array([5, 2, 4], np.int32)}
+    return checkpoint_case(case_dir, prefix, "dynamic_rnn LSTM (v1 while + TensorArrays) + Adam", [
+        variant("lstm_dynamic_rnn", ["probs"], feeds, {}, "not in the catalogue (v1 loop reads of ref variables)")])
+
+
+def conv_bn_fused(outdir):
+    """conv2d + fused batch norm whose moving averages are updated by AssignMovingAvg ops in
+    UPDATE_OPS (control dependency of the train op), a cond between training and inference
+    batch norm on is_training = placeholder_with_default(False), dropout with a cond rate,
+    max pool, dense head; Momentum optimizer."""
+    case_dir = case_dir_for(outdir, "conv_bn_fused")
+    rng = np.random.RandomState(91)
+    channels = 4
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(10)
+        images = tf.compat.v1.placeholder(tf.float32, [None, 8, 8, 1], name="images")
+        labels = tf.compat.v1.placeholder(tf.int32, [None], name="labels")
+        is_training = tf.compat.v1.placeholder_with_default(False, [], name="is_training")
+        with tf.compat.v1.variable_scope("conv1"):
+            k = tf.compat.v1.get_variable("kernel", [3, 3, 1, channels], initializer=tf.compat.v1.glorot_uniform_initializer())
+            y = tf.nn.conv2d(images, k, strides=[1, 1, 1, 1], padding="SAME")
+        with tf.compat.v1.variable_scope("bn1"):
+            gamma = tf.compat.v1.get_variable("gamma", [channels], initializer=tf.compat.v1.ones_initializer())
+            beta = tf.compat.v1.get_variable("beta", [channels], initializer=tf.compat.v1.zeros_initializer())
+            mm = tf.compat.v1.get_variable("moving_mean", [channels], initializer=tf.compat.v1.zeros_initializer(), trainable=False)
+            mv = tf.compat.v1.get_variable("moving_variance", [channels], initializer=tf.compat.v1.ones_initializer(), trainable=False)
+
+            def train_bn():
+                out, mean, var = tf.compat.v1.nn.fused_batch_norm(y, gamma, beta, epsilon=1e-3, is_training=True)
+                return out, mean, var
+
+            def infer_bn():
+                out, _, _ = tf.compat.v1.nn.fused_batch_norm(y, gamma, beta, mean=mm, variance=mv, epsilon=1e-3, is_training=False)
+                return out, tf.identity(mm), tf.identity(mv)
+
+            out, mean, var = tf.cond(is_training, train_bn, infer_bn)
+            for v, value in ((mm, mean), (mv, var)):
+                tf.compat.v1.add_to_collection(tf.compat.v1.GraphKeys.UPDATE_OPS,
+                                               tf.compat.v1.assign_sub(v, (v - value) * 0.1, name=f"AssignMovingAvg_{v.op.name.split('/')[-1]}"))
+        h = tf.nn.max_pool2d(tf.nn.relu(out), 2, 2, "VALID")
+        h = tf.reshape(h, [-1, 4 * 4 * channels])
+        h = tf.nn.dropout(h, rate=tf.cond(is_training, lambda: 0.5, lambda: 0.0))
+        logits = tf.identity(dense(h, CLASSES, "head"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+        step = tf.compat.v1.train.get_or_create_global_step()
+        with tf.control_dependencies(tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)):
+            train = tf.compat.v1.train.MomentumOptimizer(0.05, 0.9).minimize(loss, global_step=step)
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(4):
+                sess.run(train, {images: rng.standard_normal((6, 8, 8, 1)).astype(np.float32) + 0.5,
+                                 labels: rng.randint(0, CLASSES, 6).astype(np.int32), is_training: True})
+            prefix = save(sess, case_dir, 4)
+    feeds = {"images:0": rng.standard_normal((2, 8, 8, 1)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "conv2d + fused batch norm (moving averages in UPDATE_OPS, cond on is_training) + dropout + Momentum", [
+        variant("conv_bn_fused", ["probs"], feeds, {}, "float_ref family when the update ops are reached (§8 row 1)")])
+
+
+def tfdata_iterator(outdir):
+    """A tf.data pipeline (from_tensor_slices -> map -> shuffle -> batch -> repeat) through a
+    one-shot iterator: the model reads IteratorGetNext, which Frost cuts into placeholders."""
+    case_dir = case_dir_for(outdir, "tfdata_iterator")
+    rng = np.random.RandomState(92)
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(11)
+        feats = rng.standard_normal((32, FEATURES)).astype(np.float32)
+        labs = rng.randint(0, CLASSES, 32).astype(np.int64)
+        ds = tf.data.Dataset.from_tensor_slices((feats, labs)).map(lambda f, l: (f * 2.0, tf.cast(l, tf.int32)))
+        ds = ds.shuffle(16, seed=3).batch(BATCH).repeat()
+        x, y = tf.compat.v1.data.make_one_shot_iterator(ds).get_next()
+        h = tf.nn.relu(dense(x, HIDDEN, "hidden"))
+        logits = tf.identity(dense(h, CLASSES, "out"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits), name="loss")
+        step = tf.compat.v1.train.get_or_create_global_step()
+        train = tf.compat.v1.train.AdagradOptimizer(0.1).minimize(loss, global_step=step)
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train)
+            prefix = save(sess, case_dir, 3)
+        x_name = x.name
+    feeds = {x_name: rng.standard_normal((3, FEATURES)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "tf.data one-shot iterator (IteratorGetNext) -> MLP + Adagrad", [
+        variant("tfdata_iterator", ["probs"], feeds, {}, "keeps the iterator: the frozen graph reads the baked-in dataset, not its input")])
+
+
+def sharded_saver(outdir):
+    """Variables on two CPU devices and Saver(sharded=True): two data shards written by two
+    SaveV2 ops and merged; the restore subgraph is per device (save/restore_shard_N)."""
+    case_dir = case_dir_for(outdir, "sharded_saver")
+    rng = np.random.RandomState(93)
+    config = tf.compat.v1.ConfigProto(device_count={"CPU": 2})
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, FEATURES], name="x")
+        with tf.device("/cpu:0"):
+            h = tf.nn.relu(dense(x, HIDDEN, "encoder"))
+        with tf.device("/cpu:1"):
+            logits = tf.identity(dense(h, CLASSES, "decoder"), name="logits")
+        saver = tf.compat.v1.train.Saver(sharded=True)
+        with tf.compat.v1.Session(config=config) as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1, saver)
+    shards = [n for n in os.listdir(case_dir) if ".data-" in n]
+    assert len(shards) == 2, shards
+    feeds = {"x:0": rng.standard_normal((3, FEATURES)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "Saver(sharded=True) over two devices: two data shards, per-device restore", [
+        variant("sharded_saver", ["logits"], feeds, {}, "passes")])
+
+
 # ----------------------------------------------------------------------------- big training graph
 
 def big_training_graph(outdir, layers=300):
@@ -480,7 +643,8 @@ def fixture_cases(outdir, fixtures_dir):
 
 # ----------------------------------------------------------------------------- main
 
-TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver]
+TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver,
+             lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver]
 CHILD_CASES = {"--v2cf": [resource_while_v2], "--big": [big_training_graph]}
 
 

@@ -396,6 +396,7 @@ function validate(nodes: NodeDef[], outputs: string[], options: FreezeOptions, f
   }
   const allowVars = new Set([...(options.except ?? [])]);
   const partial = options.only !== undefined;
+  const byName = new Map(nodes.map((n) => [n.name ?? '', n]));
   for (const n of nodes) {
     const op = n.op ?? '';
     const name = n.name ?? '';
@@ -405,12 +406,31 @@ function validate(nodes: NodeDef[], outputs: string[], options: FreezeOptions, f
     else if (isSaverOp(op)) problems.push(`${name} (${op}) is part of the checkpoint saver`);
     else if (options.cutQueues !== false && isPipelineOp(op)) problems.push(`${name} (${op}) is part of an input pipeline`);
     const t = n.attr?.['T']?.type ?? n.attr?.['dtype']?.type;
-    if (t === DT.RESOURCE && !(VARIABLE_OPS.has(op) && (allowVars.has(name) || partial)) && op !== 'Placeholder') {
+    if (t === DT.RESOURCE && !(VARIABLE_OPS.has(op) && (allowVars.has(name) || partial)) && op !== 'Placeholder' && !carriesLiveResource(n, byName)) {
       problems.push(`${name} (${op}) still expects a resource handle`);
     }
   }
   for (const o of outputs) if (!names.has(o)) problems.push(`output ${o} was lost`);
   if (problems.length > 0) fail('INVALID_GRAPH', 'The frozen graph would not be valid', problems, file);
+}
+
+/**
+ * A node typed `resource` (Enter, Identity, Switch… of a handle) is fine in a frozen graph when
+ * the handle it passes on comes from a resource that lives at run time: a TensorArray of a v1
+ * dynamic_rnn loop, a stack, a lookup table. It is broken when it leads back to something that
+ * is no longer a handle (a variable frozen into a Const). Walks the first data input back
+ * through the resource-typed pass-throughs to the op that made the handle.
+ */
+function carriesLiveResource(node: NodeDef, byName: Map<string, NodeDef>): boolean {
+  let cur: NodeDef | undefined = node;
+  for (let hops = 0; cur && hops < byName.size; hops++) {
+    const type: number | null | undefined = cur.attr?.['T']?.type ?? cur.attr?.['dtype']?.type;
+    if (type !== DT.RESOURCE) return !VARIABLE_OPS.has(cur.op ?? '') && cur.op !== 'Const';
+    const first = (cur.input ?? []).find((s) => !s.startsWith('^'));
+    if (first === undefined) return false;
+    cur = byName.get(parseInput(first).node);
+  }
+  return false;
 }
 
 /**
