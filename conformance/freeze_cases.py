@@ -570,6 +570,57 @@ def sharded_saver(outdir):
         variant("sharded_saver", ["logits"], feeds, {}, "passes")])
 
 
+def padded_slice_pipeline(outdir):
+    """slice_input_producer over in-graph (id string, token list) pairs + batch(dynamic_pad=True)
+    (a PaddingFIFOQueue whose dequeue has an unknown sequence dimension) -> bag-of-embeddings
+    model over ref variables partitioned in 2 (mod strategy); the string id component is
+    dequeued too but only `ids` feeds the model."""
+    case_dir = case_dir_for(outdir, "padded_slice_pipeline")
+    rng = np.random.RandomState(94)
+    vocab, dim = 12, 4
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(12)
+        names = tf.constant([f"ex{i}".encode() for i in range(6)])
+        lengths = tf.constant([3, 1, 4, 2, 5, 2])
+        name, length = tf.compat.v1.train.slice_input_producer([names, lengths], shuffle=False)
+        tokens = tf.random.uniform([length], 0, vocab, tf.int32, seed=5)
+        name_b, tokens_b = tf.compat.v1.train.batch([name, tokens], BATCH, dynamic_pad=True)
+        emb = tf.compat.v1.get_variable("emb", [vocab, dim], partitioner=tf.compat.v1.fixed_size_partitioner(2),
+                                        initializer=tf.compat.v1.random_normal_initializer(), use_resource=False)
+        looked = tf.compat.v1.nn.embedding_lookup(emb, tokens_b, partition_strategy="mod")
+        pooled = tf.reduce_sum(looked, axis=1)
+        logits = tf.identity(dense(pooled, CLASSES, "head"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+        tokens_name = tokens_b.name
+    feeds = {tokens_name: rng.randint(0, vocab, (BATCH, 7)).astype(np.int32)}
+    hang = "freeze passes but keeps the queue + dequeue: the frozen graph hangs on dequeue (§6.3, §8 row 7)"
+    return checkpoint_case(case_dir, prefix, "slice_input_producer + dynamic_pad batch (PaddingFIFOQueue) -> partitioned ref embeddings", [
+        variant("padded_slice_pipeline", ["probs"], feeds, {}, hang)])
+
+
+def resource_cond_v2(outdir):
+    """Control flow v2: tf.cond becomes a functional If whose branches capture resource
+    variables (ReadVariableOp inside the branch functions)."""
+    case_dir = case_dir_for(outdir, "resource_cond_v2")
+    rng = np.random.RandomState(95)
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 4], name="x")
+        use_b = tf.compat.v1.placeholder_with_default(True, [], name="use_b")
+        wa = tf.compat.v1.get_variable("wa", initializer=rng.standard_normal((4, 3)).astype(np.float32), use_resource=True)
+        wb = tf.compat.v1.get_variable("wb", initializer=rng.standard_normal((4, 3)).astype(np.float32), use_resource=True)
+        y = tf.cond(use_b, lambda: tf.matmul(x, wb), lambda: tf.tanh(tf.matmul(x, wa)))
+        tf.identity(y, name="y")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+    feeds = {"x:0": rng.standard_normal((3, 4)).astype(np.float32), "use_b:0": np.array(False)}
+    return checkpoint_case(case_dir, prefix, "resource variables captured by the branches of a v2 If", [
+        variant("resource_cond_v2", ["y"], feeds, {}, "not in the catalogue (functional If)")])
+
+
 # ----------------------------------------------------------------------------- big training graph
 
 def big_training_graph(outdir, layers=300):
@@ -644,8 +695,8 @@ def fixture_cases(outdir, fixtures_dir):
 # ----------------------------------------------------------------------------- main
 
 TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver,
-             lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver]
-CHILD_CASES = {"--v2cf": [resource_while_v2], "--big": [big_training_graph]}
+             lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver, padded_slice_pipeline]
+CHILD_CASES = {"--v2cf": [resource_while_v2, resource_cond_v2], "--big": [big_training_graph]}
 
 
 def run_cases(cases, outdir):
