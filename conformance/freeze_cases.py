@@ -621,6 +621,145 @@ def resource_cond_v2(outdir):
         variant("resource_cond_v2", ["y"], feeds, {}, "not in the catalogue (functional If)")])
 
 
+def ema_eval_saver(outdir):
+    """Training with ExponentialMovingAverage, then the checkpoint a TF1 eval job writes:
+    Saver(ema.variables_to_restore()) maps each shadow key `v/ExponentialMovingAverage` to the
+    model variable, so the model computes with the averaged weights."""
+    case_dir = case_dir_for(outdir, "ema_eval_saver")
+    rng = np.random.RandomState(96)
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, FEATURES], name="x")
+        labels = tf.compat.v1.placeholder(tf.int32, [None], name="labels")
+        logits = tf.identity(dense(tf.nn.relu(dense(x, HIDDEN, "hidden")), CLASSES, "out"), name="logits")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+        opt = tf.compat.v1.train.GradientDescentOptimizer(0.5).minimize(loss)
+        ema = tf.compat.v1.train.ExponentialMovingAverage(0.5)
+        with tf.control_dependencies([opt]):
+            train = ema.apply(tf.compat.v1.trainable_variables())
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for _ in range(4):
+                sess.run(train, {x: rng.standard_normal((8, FEATURES)).astype(np.float32), labels: rng.randint(0, CLASSES, 8)})
+            tf.compat.v1.train.Saver().save(sess, os.path.join(case_dir, "train.ckpt"))
+    # The eval graph: the model alone, restored from the shadow values.
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, FEATURES], name="x")
+        logits = tf.identity(dense(tf.nn.relu(dense(x, HIDDEN, "hidden")), CLASSES, "out"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        ema = tf.compat.v1.train.ExponentialMovingAverage(0.5)
+        saver = tf.compat.v1.train.Saver(ema.variables_to_restore())
+        with tf.compat.v1.Session() as sess:
+            saver.restore(sess, os.path.join(case_dir, "train.ckpt"))
+            prefix = save(sess, case_dir, 4, saver)
+    for n in os.listdir(case_dir):
+        if n.startswith("train.ckpt"):
+            os.remove(os.path.join(case_dir, n))
+    feeds = {"x:0": rng.standard_normal((3, FEATURES)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "eval checkpoint of an EMA model: keys `*/ExponentialMovingAverage` restore the model variables", [
+        variant("ema_eval_saver", ["probs"], feeds, {}, "--input_meta_graph passes; the default path maps keys to `key:0` (§8 row 5)",
+                tf_modes=("meta", "graph"))])
+
+
+def image_file_pipeline(outdir):
+    """Images on disk: string_input_producer over PNG files + WholeFileReader + decode_png +
+    resize + per-image standardization + shuffle_batch_join over two readers -> conv net."""
+    case_dir = case_dir_for(outdir, "image_file_pipeline")
+    rng = np.random.RandomState(97)
+    files = []
+    for i in range(4):
+        path = os.path.join(case_dir, f"img{i}.png")
+        with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+            data = sess.run(tf.io.encode_png(rng.randint(0, 255, (10, 12, 3)).astype(np.uint8)))
+        with open(path, "wb") as f:
+            f.write(data)
+        files.append(path)
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(13)
+        queue = tf.compat.v1.train.string_input_producer(files, shuffle=False)
+        examples = []
+        for _ in range(2):
+            _, contents = tf.compat.v1.WholeFileReader().read(queue)
+            img = tf.image.resize(tf.cast(tf.io.decode_png(contents, channels=3), tf.float32), [8, 8])
+            img.set_shape([8, 8, 3])
+            examples.append([tf.image.per_image_standardization(img)])
+        images = tf.compat.v1.train.shuffle_batch_join(examples, BATCH, capacity=16, min_after_dequeue=2, seed=4)  # one component: a tensor
+        k = tf.compat.v1.get_variable("conv/kernel", [3, 3, 3, 4], initializer=tf.compat.v1.glorot_uniform_initializer())
+        h = tf.nn.relu(tf.nn.conv2d(images, k, 2, "SAME"))
+        logits = tf.identity(dense(tf.reshape(h, [-1, 4 * 4 * 4]), CLASSES, "head"), name="logits")
+        tf.nn.softmax(logits, name="probs")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+        images_name = images.name
+    feeds = {images_name: rng.standard_normal((BATCH, 8, 8, 3)).astype(np.float32)}
+    hang = "freeze passes but keeps the queue + dequeue: the frozen graph hangs on dequeue (§6.3, §8 row 7)"
+    return checkpoint_case(case_dir, prefix, "PNG files: WholeFileReader x2 + decode_png + shuffle_batch_join -> conv net", [
+        variant("image_file_pipeline", ["probs"], feeds, {}, hang)])
+
+
+def map_fn_scan(outdir):
+    """tf.map_fn and tf.scan (v1 while loops over TensorArrays) whose bodies read ref variables."""
+    case_dir = case_dir_for(outdir, "map_fn_scan")
+    rng = np.random.RandomState(98)
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 5, 3], name="x")
+        w = ref_var("w", rng.standard_normal((3, 3)).astype(np.float32))
+        decay = ref_var("decay", np.float32(0.7))
+        per_example = tf.map_fn(lambda seq: tf.tanh(tf.matmul(seq, w)), x)
+        running = tf.scan(lambda acc, step: acc * decay + step, tf.transpose(per_example, [1, 0, 2]))
+        tf.identity(running[-1], name="y")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+    feeds = {"x:0": rng.standard_normal((2, 5, 3)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "tf.map_fn + tf.scan (v1 loops with TensorArrays) reading ref variables", [
+        variant("map_fn_scan", ["y"], feeds, {}, "not in the catalogue")])
+
+
+def sparse_features(outdir):
+    """sparse_placeholder input -> embedding_lookup_sparse (mean combiner) -> dense head."""
+    case_dir = case_dir_for(outdir, "sparse_features")
+    rng = np.random.RandomState(99)
+    vocab, dim = 20, 4
+    with tf.Graph().as_default():
+        sp = tf.compat.v1.sparse_placeholder(tf.int64, [None, None], name="tokens")
+        emb = ref_var("emb", rng.standard_normal((vocab, dim)).astype(np.float32))
+        pooled = tf.nn.embedding_lookup_sparse(emb, sp, None, combiner="mean")
+        tf.identity(dense(pooled, CLASSES, "head"), name="logits")
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = save(sess, case_dir, 1)
+    feeds = {"tokens/indices:0": np.array([[0, 0], [0, 1], [1, 0], [2, 0], [2, 1], [2, 2]], np.int64),
+             "tokens/values:0": np.array([3, 7, 1, 19, 0, 5], np.int64),
+             "tokens/shape:0": np.array([3, 3], np.int64)}
+    return checkpoint_case(case_dir, prefix, "sparse_placeholder + embedding_lookup_sparse", [
+        variant("sparse_features", ["logits"], feeds, {}, "passes")])
+
+
+def many_steps(outdir):
+    """Three saves of one run (max_to_keep=5): the state file names the newest; freezing the
+    folder must use step 30, not an older one."""
+    case_dir = case_dir_for(outdir, "many_steps")
+    rng = np.random.RandomState(100)
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, FEATURES], name="x")
+        labels = tf.compat.v1.placeholder(tf.int32, [None], name="labels")
+        logits = tf.identity(dense(x, CLASSES, "linear"), name="logits")
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+        step = tf.compat.v1.train.get_or_create_global_step()
+        train = tf.compat.v1.train.GradientDescentOptimizer(0.5).minimize(loss, global_step=step)
+        saver = tf.compat.v1.train.Saver(max_to_keep=5)
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for s in (10, 20, 30):
+                for _ in range(10):
+                    sess.run(train, {x: rng.standard_normal((8, FEATURES)).astype(np.float32), labels: rng.randint(0, CLASSES, 8)})
+                prefix = save(sess, case_dir, s, saver)
+    feeds = {"x:0": rng.standard_normal((3, FEATURES)).astype(np.float32)}
+    return checkpoint_case(case_dir, prefix, "three steps in one folder; the newest (30) is frozen", [
+        variant("many_steps", ["logits"], feeds, {}, "passes")])
+
+
 # ----------------------------------------------------------------------------- big training graph
 
 def big_training_graph(outdir, layers=300):
@@ -695,7 +834,8 @@ def fixture_cases(outdir, fixtures_dir):
 # ----------------------------------------------------------------------------- main
 
 TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver,
-             lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver, padded_slice_pipeline]
+             lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver, padded_slice_pipeline,
+             ema_eval_saver, image_file_pipeline, map_fn_scan, sparse_features, many_steps]
 CHILD_CASES = {"--v2cf": [resource_while_v2, resource_cond_v2], "--big": [big_training_graph]}
 
 
