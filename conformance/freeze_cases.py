@@ -131,15 +131,18 @@ def tf_freeze_one(case_dir, case, v, mode):
     restore path that maps checkpoint keys to `key:0` tensors), then a deployed run."""
     os.makedirs(os.path.join(case_dir, "tf"), exist_ok=True)
     out = os.path.join(case_dir, "tf", f"{v['name'].replace('/', '_')}.{mode}.pb")
-    prefix = os.path.join(case_dir, case["prefix"])
-    meta = os.path.join(case_dir, case["meta"])
+    prefix = os.path.join(case_dir, case.get("prefix") or "")
+    meta = os.path.join(case_dir, case.get("meta") or "")
     kwargs = dict(input_saver="", input_binary=True, input_checkpoint=prefix,
                   output_node_names=",".join(v["outputs"]), restore_op_name="save/restore_all",
                   filename_tensor_name="save/Const:0", output_graph=out, clear_devices=True, initializer_nodes="")
     try:
         # (freeze_graph prints "Loaded meta graph file ..." on stdout.)
         with tf.Graph().as_default(), contextlib.redirect_stdout(io.StringIO()):
-            if mode == "meta":
+            if mode == "saved_model":
+                kwargs.update(input_checkpoint=None, restore_op_name=None, filename_tensor_name=None)
+                freeze_graph.freeze_graph(input_graph=None, input_saved_model_dir=case_dir, saved_model_tags="serve", **kwargs)
+            elif mode == "meta":
                 freeze_graph.freeze_graph(input_graph="", input_meta_graph=meta, **kwargs)
             else:
                 # The plain GraphDef of the meta graph, as `tf.train.write_graph` would save it.
@@ -760,6 +763,71 @@ def many_steps(outdir):
         variant("many_steps", ["logits"], feeds, {}, "passes")])
 
 
+# ----------------------------------------------------------------------------- TF2 SavedModels
+
+def savedmodel_case(case_dir, about, feeds_by_input, catalogue):
+    """A TF2 SavedModel written into case_dir: outputs are the serving signature's output
+    tensors (`StatefulPartitionedCall:k`), feeds its input placeholders; expected values come
+    from calling the loaded signature eagerly."""
+    from tensorflow.core.protobuf import saved_model_pb2
+    sm = saved_model_pb2.SavedModel()
+    with open(os.path.join(case_dir, "saved_model.pb"), "rb") as f:
+        sm.ParseFromString(f.read())
+    sig = sm.meta_graphs[0].signature_def["serving_default"]
+    loaded = tf.saved_model.load(case_dir)
+    result = loaded.signatures["serving_default"](**{k: tf.constant(v) for k, v in feeds_by_input.items()})
+    outputs, expected = [], {}
+    for key in sorted(sig.outputs):
+        name = sig.outputs[key].name
+        name = name[:-2] if name.endswith(":0") else name
+        outputs.append(name)
+        expected[name] = result[key].numpy()
+    feeds = {sig.inputs[k].name: v for k, v in feeds_by_input.items()}
+    return {"case": os.path.basename(case_dir), "prefix": "", "meta": "", "about": about,
+            "nodes": len(sm.meta_graphs[0].graph_def.node),
+            "variants": [variant(os.path.basename(case_dir), outputs, feeds, expected, catalogue, tf_modes=("saved_model",))]}
+
+
+def tf2_module_savedmodel(outdir):
+    """tf.saved_model.save of a tf.Module: three unnamed tf.Variables (all called "Variable"),
+    a serving signature with two outputs; the restore runs inside a function."""
+    case_dir = case_dir_for(outdir, "tf2_module_savedmodel")
+    rng = np.random.RandomState(101)
+
+    class Model(tf.Module):
+        def __init__(self):
+            self.w = tf.Variable(rng.standard_normal((4, 3)).astype(np.float32))
+            self.b = tf.Variable(rng.standard_normal(3).astype(np.float32))
+            self.scale = tf.Variable(np.float32(1.5))
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 4], tf.float32, name="x")])
+        def __call__(self, x):
+            logits = tf.matmul(x, self.w) + self.b
+            return {"logits": logits, "probs": tf.nn.softmax(logits * self.scale)}
+
+    m = Model()
+    shutil.rmtree(case_dir)
+    tf.saved_model.save(m, case_dir, signatures={"serving_default": m.__call__})
+    return savedmodel_case(case_dir, "TF2 SavedModel of a tf.Module (same-named variables, restore in a function)",
+                           {"x": rng.standard_normal((3, 4)).astype(np.float32)}, "freeze_graph needs a TF1 saver")
+
+
+def keras_export_savedmodel(outdir):
+    """Keras 3 model.export(): a functional MLP served through `serving_default`."""
+    import keras
+    case_dir = case_dir_for(outdir, "keras_export_savedmodel")
+    rng = np.random.RandomState(102)
+    keras.utils.set_random_seed(5)
+    inp = keras.Input((6,), name="feats")
+    h = keras.layers.Dense(8, activation="relu", name="hidden")(inp)
+    out = keras.layers.Dense(CLASSES, activation="softmax", name="head")(h)
+    model = keras.Model(inp, out)
+    shutil.rmtree(case_dir)
+    model.export(case_dir, verbose=False)
+    return savedmodel_case(case_dir, "Keras 3 model.export() SavedModel",
+                           {"feats": rng.standard_normal((3, 6)).astype(np.float32)}, "freeze_graph needs a TF1 saver")
+
+
 # ----------------------------------------------------------------------------- big training graph
 
 def big_training_graph(outdir, layers=300):
@@ -836,7 +904,8 @@ def fixture_cases(outdir, fixtures_dir):
 TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver,
              lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver, padded_slice_pipeline,
              ema_eval_saver, image_file_pipeline, map_fn_scan, sparse_features, many_steps]
-CHILD_CASES = {"--v2cf": [resource_while_v2, resource_cond_v2], "--big": [big_training_graph]}
+CHILD_CASES = {"--v2cf": [resource_while_v2, resource_cond_v2], "--big": [big_training_graph],
+               "--tf2": [tf2_module_savedmodel, keras_export_savedmodel]}
 
 
 def run_cases(cases, outdir):
@@ -854,6 +923,8 @@ def main():
         if args[0] == "--v2cf":
             tf.compat.v1.disable_v2_behavior()
             tf.compat.v1.enable_control_flow_v2()
+        elif args[0] == "--tf2":
+            pass  # TF2 as users run it: eager, resource variables, tf.function
         else:
             tf.compat.v1.disable_v2_behavior()
         run_cases(CHILD_CASES[args[0]], args[1])
@@ -885,7 +956,7 @@ def main():
         if child.returncode != 0:
             sys.exit(f"cases of {flag} failed (exit code {child.returncode})")
     names = [n for n in sorted(os.listdir(outdir)) if os.path.isfile(os.path.join(outdir, n, "case.json"))]
-    order = [m.__name__ for m in TF1_CASES + CHILD_CASES["--v2cf"] + CHILD_CASES["--big"]] + [f[0] for f in FIXTURES]
+    order = [m.__name__ for m in TF1_CASES + CHILD_CASES["--v2cf"] + CHILD_CASES["--tf2"] + CHILD_CASES["--big"]] + [f[0] for f in FIXTURES]
     names.sort(key=lambda n: order.index(n) if n in order else len(order))
     variants = []
     for n in names:

@@ -177,3 +177,15 @@ describe('frost freeze options', () => {
     expect(m.bytes).toBe(readFileSync(out).length);
   });
 });
+
+describe('frost freeze on a TF2 SavedModel', () => {
+  it('maps each variable handle to its key by replaying the traced restore function', async () => {
+    const out = join(tmp, 'hp2.pb');
+    const m = await frostJSON<FreezeManifest>('freeze', fixture('half-plus-two-savedmodel-tf2'), '--outputs', 'StatefulPartitionedCall_5', '--out', out);
+    expect(m.variables.map((v) => [v.node, v.key, v.via]).sort()).toEqual([
+      ['a', 'a/.ATTRIBUTES/VARIABLE_VALUE', 'restore-op'],
+      ['b', 'b/.ATTRIBUTES/VARIABLE_VALUE', 'restore-op'],
+    ]); // y = a·x + b; c only serves the other signatures
+    expect(ops(readGraph(out)).has('VarHandleOp')).toBe(false);
+  });
+});

@@ -108,7 +108,7 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
   const outputNodes = [...new Set(outputs.map((o) => o.node))];
 
   // 2. Variables → checkpoint keys (on the original graph: the restore subgraph is pruned later).
-  const sources = mapVariablesToKeys(original, loaded.metaGraph ?? undefined, reader, source.displayNames);
+  const sources = mapVariablesToKeys(original, loaded.metaGraph ?? undefined, reader, source.displayNames, loaded.graphDef.library);
 
   // 3. Cuts: dequeues, then any other tensor named in --inputs.
   let nodes: NodeDef[] = [...(loaded.graphDef.node ?? [])];

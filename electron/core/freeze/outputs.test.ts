@@ -240,3 +240,15 @@ describe('suggestOutputs rules on hand-built graphs', () => {
     expect(s.inputs.map((i) => i.name)).toEqual(['x']);
   });
 });
+
+describe('suggestOutputs and the MetaGraph’s saver', () => {
+  it('never offers the TF2 saver’s traced save/restore calls (saver_def names them) as outputs', async () => {
+    const loaded = await loadGraph(fixture('half-plus-two-savedmodel-tf2', 'saved_model.pb'));
+    const saver = loaded.metaGraph?.saverDef;
+    const saverNodes = [saver?.saveTensorName, saver?.restoreOpName].map((t) => (t ?? '').replace(/:\d+$/, ''));
+    expect(saverNodes.every((n) => n.startsWith('StatefulPartitionedCall'))).toBe(true);
+    const names = suggestOutputs(loaded).outputs.map((o) => o.name);
+    for (const n of saverNodes) expect(names).not.toContain(n);
+    expect(names).toHaveLength(6); // the six signature outputs, nothing else
+  });
+});

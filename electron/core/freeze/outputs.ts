@@ -414,6 +414,11 @@ class Analysis {
       }
     }
 
+    // The saver the MetaGraph names (tf-formats.md §7): in TF2 SavedModels its save and restore
+    // ops are calls of traced functions (StatefulPartitionedCall_1/_2), not Save*/Restore* ops.
+    const saver = meta?.saverDef;
+    for (const t of [saver?.filenameTensorName, saver?.saveTensorName, saver?.restoreOpName]) if (t) plumbing.add(parseInput(t).node);
+
     for (const n of idx.nodes) {
       const name = n.name ?? '';
       const op = n.op ?? '';

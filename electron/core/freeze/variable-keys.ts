@@ -128,6 +128,73 @@ function assignedVariable(index: GraphIndex, node: string, hopReaders: ReadonlyM
   return undefined;
 }
 
+/** A function-body input "node:outputArg:k" (or "node:k", "node") → node name and index k. */
+function bodyRef(ref: string): { node: string; index: number } {
+  const parts = ref.split(':');
+  const last = Number(parts.at(-1));
+  return { node: parts[0] ?? '', index: parts.length > 1 && Number.isInteger(last) ? last : 0 };
+}
+
+/**
+ * TF2 SavedModels restore inside a function (tf-formats.md §7, §10.2): the saver's restore op
+ * is a StatefulPartitionedCall of `__inference__traced_restore_N`, whose arguments are the file
+ * prefix and then the variable handles, and whose body runs `RestoreV2` → Identity →
+ * AssignVariableOp(argument, value). Replaying that maps every handle passed to the call to its
+ * checkpoint key, even when several variables share a display name ("Variable").
+ */
+function fromRestoreFunctions(index: GraphIndex, library: tensorflow.FunctionDefLibrary.$Properties | null | undefined, out: Map<string, VariableSource>): void {
+  const fns = new Map((library?.function ?? []).map((f) => [f.signature?.name ?? '', f]));
+  for (const call of index.nodes) {
+    if (call.op !== 'StatefulPartitionedCall' && call.op !== 'PartitionedCall') continue;
+    const fn = fns.get(call.attr?.['f']?.func?.name ?? '');
+    const body = fn?.nodeDef ?? [];
+    const restores = body.filter((n) => n.op === 'RestoreV2');
+    if (!fn || restores.length === 0) continue;
+    const argIndex = new Map((fn.signature?.inputArg ?? []).map((a, i) => [a.name ?? '', i]));
+    const callInputs = (call.input ?? []).filter((s) => !s.startsWith('^'));
+    const byName = new Map(body.map((n) => [n.name ?? '', n]));
+    const strings = (ref: string | undefined): string[] | undefined => {
+      const t = byName.get(bodyRef(ref ?? '').node);
+      const tensor = t?.op === 'Const' ? t.attr?.['value']?.tensor : undefined;
+      if (!tensor) return undefined;
+      try {
+        const data = tensorFromProto(tensor, `function ${fn.signature?.name ?? ''}`);
+        return data.kind === 'string' ? data.strings.map(bytesToText) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    // Where each restored value goes: follow Identity hops to an AssignVariableOp.
+    const consumers = new Map<string, { node: tensorflow.NodeDef.$Properties; port: number }[]>();
+    for (const n of body) {
+      for (const [i, ref] of (n.input ?? []).entries()) {
+        if (ref.startsWith('^') || i !== (n.op === 'AssignVariableOp' ? 1 : 0)) continue;
+        const r = bodyRef(ref);
+        const list = consumers.get(r.node) ?? [];
+        list.push({ node: n, port: r.index });
+        consumers.set(r.node, list);
+      }
+    }
+    for (const r of restores) {
+      const names = strings(r.input?.[1]);
+      const slices = strings(r.input?.[2]) ?? [];
+      if (!names) continue;
+      for (const { node, port } of consumers.get(r.name ?? '') ?? []) {
+        let target: tensorflow.NodeDef.$Properties | undefined = node;
+        for (let hops = 0; target && RESTORE_PASS_THROUGH.has(target.op ?? '') && hops < 4; hops++) target = consumers.get(target.name ?? '')?.[0]?.node;
+        if (target?.op !== 'AssignVariableOp') continue;
+        const arg = argIndex.get(bodyRef(target.input?.[0] ?? '').node);
+        const handle = arg === undefined ? undefined : callInputs[arg];
+        const variable = handle === undefined ? undefined : variableBehind(index, handle.replace(/:\d+$/, ''));
+        const key = names[port];
+        if (!variable || key === undefined || out.has(variable)) continue;
+        const parsed = slices[port] ? parseShapeAndSlice(slices[port]) : undefined;
+        out.set(variable, { key, via: 'restore-op', ...(parsed ? { slice: parsed.slice } : {}) });
+      }
+    }
+  }
+}
+
 function fromVariableDefs(meta: tensorflow.MetaGraphDef.$Properties | undefined, reader: CheckpointReader | undefined, out: Map<string, VariableSource>): void {
   for (const [name, collection] of Object.entries(meta?.collectionDef ?? {})) {
     if (!VARIABLE_COLLECTIONS.has(name)) continue;
@@ -163,11 +230,13 @@ export function mapVariablesToKeys(
   meta: tensorflow.MetaGraphDef.$Properties | undefined,
   reader: CheckpointReader | undefined,
   objectNames?: ReadonlyMap<string, string>,
+  library: tensorflow.FunctionDefLibrary.$Properties | null | undefined = meta?.graphDef?.library,
 ): Map<string, VariableSource> {
   const out = new Map<string, VariableSource>();
   const restoreOp = meta?.saverDef?.restoreOpName ?? '';
   const scope = restoreOp.includes('/') ? restoreOp.slice(0, restoreOp.lastIndexOf('/') + 1) : undefined;
   fromRestoreOps(index, out, scope);
+  fromRestoreFunctions(index, library, out);
   fromVariableDefs(meta, reader, out);
   // Drop restore-op mappings whose key the checkpoint does not have (a saver for another
   // checkpoint layout); the fallbacks below may still find the value.
