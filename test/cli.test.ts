@@ -188,6 +188,16 @@ describe('frost tensor and export', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('input');
     expect(readFileSync(join(dir, 'simple_model.index')).equals(before)).toBe(true);
+    // Nor over the graph or the state file beside it, with export or tensor --npy.
+    for (const f of ['simple_model.meta', 'checkpoint']) {
+      const kept = readFileSync(join(dir, f));
+      for (const args of [['export', dir, '--npz', join(dir, f)], ['tensor', dir, 'Model/v1', '--npy', join(dir, f)]]) {
+        const o = await frost(...args);
+        expect(o.code, args.join(' ')).toBe(1);
+        expect(o.err).toContain('it is one of the input files');
+        expect(readFileSync(join(dir, f)).equals(kept)).toBe(true);
+      }
+    }
   });
 });
 

@@ -6,6 +6,10 @@
 //      when .venv-tf exists); target <= 300 ms
 //   2. read + crc32c-verify every tensor of a >= 512 MB data shard (written by Frost's own
 //      bundle writer) vs a raw sequential read of that shard; target >= 50 % of raw speed
+//   4. diff (issue #7): two 30k-node graphs (the training graph vs a modified copy, and vs its
+//      frozen form) in ms, target <= 500 ms; two 512 MiB checkpoints vs a raw read of both
+//      data shards in the same process, target >= 50 % of raw speed. `npm run bench -- diff`
+//      runs only this section.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +39,7 @@ function rawRead(file, chunk = 8 << 20) {
 // baseline and the measured code of a section always share that process.
 const section = process.argv[2];
 if (section === undefined) {
-  for (const name of ['meta', 'shard', 'freeze']) {
+  for (const name of ['meta', 'shard', 'freeze', 'diff']) {
     execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), name], { stdio: 'inherit' });
   }
   process.exit(0);
@@ -190,4 +194,116 @@ if (section === 'freeze') {
       if (m) console.log(`  TensorFlow freeze_graph on the same graph: ${m[2]} ms wall (${m[1]} ms after import), peak RSS ${(Number(m[3]) / 1024).toFixed(0)} MB`);
     }
   }
+}
+
+// 4. Diff: graphs (target <= 500 ms for 30k nodes) and checkpoints (target >= 50 % of raw speed).
+if (section === 'diff') {
+  const { diffGraphs } = await import(join(root, 'dist', 'electron', 'core', 'diff', 'graph-diff.js'));
+  const { diffSources } = await import(join(root, 'dist', 'electron', 'core', 'diff', 'diff-sources.js'));
+  const { diffCheckpoints } = await import(join(root, 'dist', 'electron', 'core', 'diff', 'checkpoint-diff.js'));
+  const { planFreeze, writeFreeze } = await import(join(root, 'dist', 'electron', 'core', 'freeze', 'freeze.js'));
+  const gc = globalThis.gc ?? (() => undefined);
+  const mlp = join(cache, 'mlp400', 'model.ckpt');
+  if (existsSync(`${mlp}.meta`)) {
+    const a = await core.openSource(mlp);
+    const nodes = a.graph.graphDef.node;
+    // A modified copy: scopes layer_000..layer_009 renamed, every 97th node's T made float64,
+    // every 101st node placed on a GPU.
+    const rename = (s) => s.replace(/^(\^?)layer_00(\d)\//, '$1block_00$2/');
+    const variant = nodes.map((n, i) => {
+      const c = { ...n, name: rename(n.name), input: n.input.map(rename), attr: { ...n.attr } };
+      if (i % 97 === 0 && c.attr.T) c.attr.T = { type: 2 };
+      if (i % 101 === 0) c.device = '/device:GPU:0';
+      return c;
+    });
+    // CPU time is shown beside wall time: on a shared machine it is the steadier of the two.
+    const cpuMs = (c0) => {
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000;
+    };
+    const runs = [];
+    const cpus = [];
+    let g;
+    for (let i = 0; i < 7; i++) {
+      gc();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      g = await diffGraphs({ nodes }, { nodes: variant });
+      runs.push(ms(t0));
+      cpus.push(cpuMs(c0));
+    }
+    const c = g.counts;
+    console.log(`graph diff ${nodes.length} vs ${variant.length} nodes (modified copy): ${median(runs).toFixed(0)} ms (median of 7, CPU ${median(cpus).toFixed(0)} ms; target <= 500 ms); renamed ${c.renamed}, changed ${c.changed}, unchanged ${c.unchanged}, added ${c.added}, removed ${c.removed}`);
+    const frozenFile = join(cache, 'mlp-frozen-for-diff.pb');
+    if (!existsSync(frozenFile)) await writeFreeze(await planFreeze(a, { outputs: ['probabilities'] }), frozenFile);
+    const b = await core.openSource(frozenFile);
+    const fr = [];
+    const fcpu = [];
+    let r;
+    for (let i = 0; i < 5; i++) {
+      gc();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      r = await diffSources(a, b, { graphOnly: true });
+      fr.push(ms(t0));
+      fcpu.push(cpuMs(c0));
+    }
+    const fc = r.graph.counts;
+    console.log(`graph diff original vs frozen (${r.graph.nodesA} → ${r.graph.nodesB} nodes, incl. mapping variables to keys and checking ${fc.frozen} frozen values against the checkpoint): ${median(fr).toFixed(0)} ms (median of 5, CPU ${median(fcpu).toFixed(0)} ms; target <= 500 ms); frozen ${fc.frozen}, removed ${fc.removed}, unchanged ${fc.unchanged}, changed ${fc.changed}`);
+    await a.close();
+    await b.close();
+  } else {
+    console.log('SKIP graph diff: no .venv-tf with TensorFlow to generate the 30k-node graph');
+  }
+
+  // Two 512 MiB checkpoints (Frost's bundle writer): step 1 as in the shard section, step 2 with
+  // every 5th element moved by 1e-3.
+  const tensorBytes = 128 << 20;
+  const writeBig = async (prefix, delta) => {
+    if (existsSync(`${prefix}.data-00000-of-00001`)) return;
+    mkdirSync(dirname(prefix), { recursive: true });
+    console.log(`writing a 512 MiB checkpoint ${prefix} with Frost's bundle writer (once)...`);
+    const tensors = [];
+    for (let k = 0; k < 4; k++) {
+      const bytes = new Uint8Array(tensorBytes);
+      const f = new Float32Array(bytes.buffer);
+      for (let i = 0; i < f.length; i++) f[i] = Math.sin(i * 0.001 + k) + (i % 5 === 0 ? delta : 0);
+      tensors.push({ key: `layer_${k}/kernel`, data: { kind: 'numeric', dtype: 1, shape: [tensorBytes / 4 / 1024, 1024], bytes } });
+    }
+    await writeBundleV2(prefix, tensors);
+  };
+  const pa = join(cache, 'big', 'model.ckpt-1');
+  const pb = join(cache, 'big-b', 'model.ckpt-2');
+  await writeBig(pa, 0);
+  await writeBig(pb, 1e-3);
+  const fa = `${pa}.data-00000-of-00001`;
+  const fb = `${pb}.data-00000-of-00001`;
+  const size = statSync(fa).size + statSync(fb).size;
+  const mbps = (t) => `${(size / 1e6 / (t / 1000)).toFixed(0)} MB/s`;
+  rawRead(fa); // warm the page cache so every side reads from memory
+  rawRead(fb);
+  const ra = await core.openCheckpoint(pa);
+  const rb = await core.openCheckpoint(pb);
+  const times = { raw: [], diff: [], js: [] };
+  let d;
+  for (let i = 0; i < 5; i++) {
+    gc();
+    let t0 = performance.now();
+    rawRead(fa);
+    rawRead(fb);
+    times.raw.push(ms(t0));
+    gc();
+    t0 = performance.now();
+    d = await diffCheckpoints(ra, rb);
+    times.diff.push(ms(t0));
+    gc();
+    t0 = performance.now();
+    await diffCheckpoints(ra, rb, { simd: false });
+    times.js.push(ms(t0));
+  }
+  await ra.close();
+  await rb.close();
+  const [raw, diff, js] = [times.raw, times.diff, times.js].map(median);
+  const v = d.variables[0].delta;
+  console.log(`checkpoint diff 2 x ${(size / 2 / 2 ** 20).toFixed(0)} MiB: raw sequential read of both shards ${mbps(raw)}; Frost diff (read + crc32c + deltas, WebAssembly SIMD kernel) ${mbps(diff)} = ${((100 * raw) / diff).toFixed(0)} % of raw speed (target >= 50 %); with the JS kernel ${mbps(js)} = ${((100 * raw) / js).toFixed(0)} %; ${d.variables[0].key}: max abs ${v.maxAbs.toExponential(3)}, ${v.changedPercent.toFixed(1)} % changed`);
 }

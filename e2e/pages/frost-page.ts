@@ -116,6 +116,25 @@ export class GraphCanvasPanel {
   header(name: string): Locator {
     return this.group(name, true).getByRole('button', { name: `Collapse ${name}` });
   }
+  /** The drawn view's search (Ctrl+F on the Graph tab) and its results. */
+  get search(): Locator {
+    return this.svg.page().getByRole('combobox', { name: 'Find in graph' });
+  }
+  result(name: string): Locator {
+    return this.svg.page().getByRole('listbox', { name: 'Search results' }).locator(`[role="option"][data-node-name="${name}"]`);
+  }
+  button(name: string): Locator {
+    return this.svg.page().getByRole('main', { name: 'Graph' }).getByRole('button', { name, exact: true });
+  }
+  get minimap(): Locator {
+    return this.svg.page().getByRole('group', { name: 'Minimap' });
+  }
+  get legend(): Locator {
+    return this.svg.page().getByRole('region', { name: 'Legend' });
+  }
+  get focusBar(): Locator {
+    return this.svg.page().getByRole('status', { name: 'Focus mode' });
+  }
 }
 
 export class PropertiesPanel {

@@ -3,6 +3,7 @@
  * sentence on stderr, no stack trace), 2 usage error.
  */
 import { isFrostError } from '../core/index.js';
+import { diffHelp, runDiff } from './commands/diff.js';
 import { exportHelp, runExport } from './commands/export.js';
 import { freezeHelp, runFreeze } from './commands/freeze.js';
 import { inspectHelp, runInspect } from './commands/inspect.js';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   export: { summary: 'write every variable into one .npz file', help: exportHelp, run: runExport },
   freeze: { summary: 'freeze a checkpoint into a frozen GraphDef .pb (+ manifest)', help: freezeHelp, run: runFreeze },
   outputs: { summary: 'rank the likely outputs and inputs of a graph', help: outputsHelp, run: runOutputs },
+  diff: { summary: 'compare two graphs or checkpoints (structure, attrs, weights); --steps N,M', help: diffHelp, run: runDiff },
   serve: { summary: 'open the app in a web browser, served by this process (Ctrl-C stops it)', help: serveHelp, run: runServe },
 };
 

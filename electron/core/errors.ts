@@ -63,13 +63,17 @@ export function isFrostError(e: unknown): e is FrostError {
 /** Maps a Node fs error on `file` to a FrostError with a readable sentence. */
 export function fsError(e: unknown, file: string, doing = 'read'): FrostError {
   const code = (e as { code?: unknown } | null)?.code;
+  const writing = doing !== 'read';
+  // A failed write is WRITE_FAILED whatever the cause (issue #8, safe outputs): the reader of
+  // the code learns that nothing was written, the sentence says why.
+  if (code === 'ENOENT' && writing) return new FrostError('WRITE_FAILED', `Could not write ${file}: its folder does not exist.`, { file, cause: e });
   if (code === 'ENOENT') return new FrostError('FILE_NOT_FOUND', `${file} does not exist.`, { file, cause: e });
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new FrostError('FILE_UNREADABLE', `${file} cannot be ${doing === 'read' ? 'read' : 'written'}: permission denied.`, { file, cause: e });
-  }
+  if ((code === 'EACCES' || code === 'EPERM') && writing) return new FrostError('WRITE_FAILED', `Could not write ${file}: permission denied.`, { file, cause: e });
+  if (code === 'EACCES' || code === 'EPERM') return new FrostError('FILE_UNREADABLE', `${file} cannot be read: permission denied.`, { file, cause: e });
   if (code === 'EISDIR') return new FrostError('FILE_UNREADABLE', `${file} is a folder, not a file.`, { file, cause: e });
   if (code === 'ENOSPC') return new FrostError('WRITE_FAILED', `Could not write ${file}: the disk is full.`, { file, cause: e });
   if (code === 'EDQUOT') return new FrostError('WRITE_FAILED', `Could not write ${file}: the disk quota is exhausted.`, { file, cause: e });
+  if (code === 'EIO' && writing) return new FrostError('WRITE_FAILED', `Could not write ${file}: the disk reported an input/output error.`, { file, cause: e });
   if (code === 'EROFS') return new FrostError('WRITE_FAILED', `Could not write ${file}: the file system is read-only.`, { file, cause: e });
   const why = e instanceof Error ? e.message : String(e);
   return doing === 'read'

@@ -75,6 +75,17 @@ vi.mock('electron', () => {
 });
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** A CSP as directive → value. */
+function directives(policy: string): Map<string, string> {
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map((parts) => [parts[0] as string, parts.slice(1).join(' ')]),
+  );
+}
 const appUrl = `file://${join(here, 'x', 'index.html')}`;
 
 describe('security rules', () => {
@@ -106,6 +117,11 @@ describe('main process against a mocked Electron', () => {
     const w = calls.windows[0];
     expect(w).toBeDefined();
     expect(w?.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    // Every rule of security.ts reaches the real window, none overridden by the literal copies in main.ts.
+    const { preload: _preload, ...rules } = secureWebPreferences('/p.cjs');
+    expect(w?.options.webPreferences).toMatchObject({ ...rules, disableBlinkFeatures: 'Auxclick', allowRunningInsecureContent: false, webviewTag: false, nodeIntegrationInSubFrames: false, nodeIntegrationInWorker: false, experimentalFeatures: false });
+    expect(w?.options.webPreferences).not.toHaveProperty('enableRemoteModule');
+    expect(w?.options.webPreferences).not.toHaveProperty('additionalArguments');
     expect(String(w?.options.webPreferences['preload'])).toMatch(/preload[/\\]preload\.cjs$/);
   });
 
@@ -114,7 +130,17 @@ describe('main process against a mocked Electron', () => {
     let prevented = false;
     w?.on.get('will-navigate')?.({ preventDefault: () => (prevented = true) }, 'https://evil.example/');
     expect(prevented).toBe(true);
-    expect(w?.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    for (const url of ['file:///etc/passwd', 'http://127.0.0.1:8080/', 'javascript:alert(1)', 'data:text/html,<script>1</script>']) {
+      prevented = false;
+      w?.on.get('will-navigate')?.({ preventDefault: () => (prevented = true) }, url);
+      expect(prevented, url).toBe(true);
+    }
+    // Reloading the app's own page (with its ?open= query) is the one navigation allowed.
+    prevented = false;
+    const page = pathToFileURL(join(here, '..', '..', 'renderer', 'index.html')).href;
+    w?.on.get('will-navigate')?.({ preventDefault: () => (prevented = true) }, `${page}?open=%2Fx`);
+    expect(prevented).toBe(false);
+    for (const url of ['https://evil.example/', page, 'about:blank']) expect(w?.openHandler?.({ url }), url).toEqual({ action: 'deny' });
   });
 
   it('sets a strict CSP on every response and denies permission requests', () => {
@@ -122,6 +148,15 @@ describe('main process against a mocked Electron', () => {
     calls.headers?.({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
     expect(headers['Content-Security-Policy']?.[0]).toContain("script-src 'self'");
     expect(headers['Content-Security-Policy']?.[0]).toContain("object-src 'none'");
+    const csp = directives(headers['Content-Security-Policy']?.[0] ?? '');
+    expect(csp.get('default-src')).toBe("'self'");
+    expect(csp.get('script-src')).toBe("'self'"); // no 'unsafe-inline', no 'unsafe-eval'
+    expect(csp.get('frame-ancestors')).toBe("'none'");
+    // The page's own meta CSP (renderer/index.html) says nothing looser than the header.
+    const html = readFileSync(join(here, '..', '..', 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta, 'renderer/index.html has a CSP meta tag').toBeDefined();
+    for (const [name, v] of directives(meta ?? '')) expect(v, name).toBe(csp.get(name));
     let granted: boolean | undefined;
     calls.permissions?.({}, 'media', (g: boolean) => (granted = g));
     expect(granted).toBe(false);

@@ -67,7 +67,9 @@ function createWindow(initialPath: string | undefined): BrowserWindow {
     minHeight: 500,
     title: 'Frost',
     show: false,
-    webPreferences: secureWebPreferences(preload),
+    // The decisive flags are repeated literally so a static scanner (electronegativity, run by
+    // `npm run security:scan`) sees them here; main.test.ts checks the window gets them all.
+    webPreferences: { ...secureWebPreferences(preload), contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
   });
   win.once('ready-to-show', () => win.show());
   // Navigation and new windows are refused; links to the web open in the browser only when

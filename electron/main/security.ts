@@ -18,6 +18,8 @@ export interface SecureWebPreferences {
   experimentalFeatures: false;
   webviewTag: false;
   spellcheck: false;
+  /** Middle-click (auxclick) cannot open anything (Electron checklist; electronegativity AUXCLICK_JS_CHECK). */
+  disableBlinkFeatures: 'Auxclick';
 }
 
 export function secureWebPreferences(preload: string): SecureWebPreferences {
@@ -33,6 +35,7 @@ export function secureWebPreferences(preload: string): SecureWebPreferences {
     experimentalFeatures: false,
     webviewTag: false,
     spellcheck: false,
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 

@@ -6,10 +6,10 @@
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppInfo, OpenedSource, Result, TensorSummary } from '../../shared/ipc/contract.js';
+import { CHANNELS, type AppInfo, type OpenedSource, type Result, type TensorSummary } from '../../shared/ipc/contract.js';
 import type { GraphIR } from '../../shared/model/graph-ir.js';
 import { fixture } from '../../test/fixtures.js';
 import { CONTENT_SECURITY_POLICY } from './responses.js';
@@ -116,6 +116,19 @@ describe('the token', () => {
     expect((await call('app:info', {}, auth(`${server.token}0`))).status).toBe(403);
     // A right and a wrong token together are refused.
     expect((await call('app:info', {}, { ...auth(), 'X-Frost-Token': wrong })).status).toBe(403);
+  });
+
+  it('guards every API route: 401 without it and 403 with a wrong one, before anything runs', async () => {
+    const wrong = server.token.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    const routes = [...CHANNELS.map((c) => ({ path: `/api/${c}`, method: 'POST' })), { path: '/api/events', method: 'GET' }, { path: '/api/download/0123456789abcdef', method: 'GET' }];
+    for (const { path, method } of routes) {
+      const init = method === 'POST' ? { method, body: JSON.stringify({ path: join(root, 'model') }) } : { method };
+      expect((await fetch(`${origin}${path}`, init)).status, `${path} without a token`).toBe(401);
+      const res = await fetch(`${origin}${path}`, { ...init, headers: { Authorization: `Bearer ${wrong}` } });
+      expect(res.status, `${path} with a wrong token`).toBe(403);
+    }
+    // Nothing was opened by the refused source:open calls.
+    expect(await value<unknown[]>('recent:list', {})).toEqual([]);
   });
 
   it('opens the API: 200 with Bearer or X-Frost-Token', async () => {
@@ -332,6 +345,31 @@ describe('the path allow-list', () => {
     await refusedBecauseOutside(join(root, 'escape', 'not-yet', 'model.ckpt-1'));
     await refusedBecauseOutside(join(root, 'dangling'));
   });
+
+  it('refuses files the open reads by itself outside the root: a state file naming an absolute path, symlinked members', async () => {
+    // The state file of a folder inside the root names the checkpoint outside (§1.2 allows absolute paths).
+    mkdirSync(join(root, 'state-out'));
+    writeFileSync(join(root, 'state-out', 'checkpoint'), `model_checkpoint_path: "${join(outside, 'simple_model')}"\n`);
+    await refusedBecauseOutside(join(root, 'state-out'));
+    await refusedBecauseOutside(join(root, 'state-out', 'checkpoint'));
+    // A checkpoint inside whose data shard, index or graph is a symlink to the copy outside.
+    for (const member of ['simple_model.data-00000-of-00001', 'simple_model.index', 'simple_model.meta']) {
+      const dir = join(root, `linked-${member}`);
+      cpSync(simple, dir, { recursive: true });
+      rmSync(join(dir, member));
+      symlinkSync(join(outside, member), join(dir, member));
+      await refusedBecauseOutside(join(dir, 'simple_model'));
+      await refusedBecauseOutside(dir);
+    }
+    // A state file that is itself a symlink out is not read: the folder opens from its own files.
+    mkdirSync(join(root, 'state-link'));
+    cpSync(join(simple, 'simple_model.index'), join(root, 'state-link', 'simple_model.index'));
+    cpSync(join(simple, 'simple_model.data-00000-of-00001'), join(root, 'state-link', 'simple_model.data-00000-of-00001'));
+    writeFileSync(join(outside, 'checkpoint-elsewhere'), `model_checkpoint_path: "${join(outside, 'simple_model')}"\n`);
+    symlinkSync(join(outside, 'checkpoint-elsewhere'), join(root, 'state-link', 'checkpoint'));
+    const r = await value<OpenedSource>('source:open', { path: join(root, 'state-link') });
+    expect(r.report.checkpoints.map((c) => c.prefix)).toEqual([join(root, 'state-link', 'simple_model')]);
+  });
 });
 
 describe('static files', () => {
@@ -402,6 +440,23 @@ describe('static files', () => {
 });
 
 describe('binding and closing', () => {
+  it('listens on loopback only by default: unreachable from the machine\'s other addresses', async () => {
+    expect(server.host).toBe('127.0.0.1');
+    const others = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address);
+    if (others.length === 0) console.log('SKIP reachability half: this machine has no non-loopback IPv4 address');
+    for (const address of others) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const sock = connect({ host: address, port: server.port });
+        sock.once('connect', () => {
+          sock.destroy();
+          resolve(false);
+        });
+        sock.once('error', () => resolve(true));
+      });
+      expect(refused, `${address}:${server.port}`).toBe(true);
+    }
+  });
+
   it('warns in one line when bound beyond loopback, and still checks Host', async () => {
     const lines: string[] = [];
     const s = await startServer({ paths: [root], host: '0.0.0.0', rendererDir: renderer, version: 't', warn: (l) => lines.push(l) });

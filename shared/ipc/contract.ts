@@ -4,10 +4,13 @@
  * channel, main registers one handler per channel, and `frost serve` maps each channel to
  * `POST /api/<channel>`; the renderer's single client works over either transport.
  */
+import type { DiffResult } from '../model/diff.js';
 import type { GraphIR } from '../model/graph-ir.js';
 import type { FreezeManifest } from '../model/freeze-manifest.js';
 import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../model/inspect-report.js';
 import type { OutputSuggestions } from '../model/output-ranking.js';
+import type { FreezeInputOverride, FreezePreview } from '../model/freeze-preview.js';
+import type { VerifyFreezeResult, VerifyOptions } from '../model/verify-freeze.js';
 
 export interface AppInfo {
   version: string;
@@ -62,9 +65,17 @@ export interface Channels {
   /** The graph's likely outputs, ranked, and the inputs they need. */
   'freeze:suggest': { req: { sourceId: string }; res: OutputSuggestions };
   /** Long job: freezes the open source to `outputs` into a private temp folder; progress as ProgressEvents for jobId. */
-  'freeze:run': { req: { sourceId: string; outputs: string[]; jobId: string }; res: FreezeRunResult };
+  'freeze:run': { req: { sourceId: string; outputs: string[]; jobId: string; inputs?: FreezeInputOverride[] }; res: FreezeRunResult };
+  /** What `freeze:run` would do for these outputs (counts, inputs, cuts, warnings, kept nodes), without writing. */
+  'freeze:preview': { req: { sourceId: string; outputs: string[]; inputs?: FreezeInputOverride[] }; res: FreezePreview };
+  /** Long job: runs the original and the frozen graph of a `freeze:run` with tfjs on the same inputs and compares every output. */
+  'freeze:verify': { req: { sourceId: string; downloadId: string; jobId: string } & VerifyOptions; res: VerifyFreezeResult };
   /** Electron only: asks where to save a frozen graph (Save dialog) and copies the .pb and its manifest there. */
   'freeze:save': { req: { downloadId: string }; res: { saved: boolean; path?: string } };
+  /** Opens a finished `freeze:run`'s frozen graph as a source, for "original vs frozen" (`diff:run`). */
+  'freeze:open': { req: { downloadId: string }; res: OpenedSource };
+  /** Long job: compares two open sources (graph and/or checkpoint diff, issue #7); progress as ProgressEvents for jobId. */
+  'diff:run': { req: { a: string; b: string; jobId: string }; res: DiffResult };
   /** Stops a running job; its call then answers with a CANCELLED error. */
   'job:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
 }
@@ -74,7 +85,7 @@ export type Req<C extends Channel> = Channels[C]['req'];
 export type Res<C extends Channel> = Channels[C]['res'];
 
 /** Every channel, for runtime checks (main refuses anything else; so does the server). */
-export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:save', 'job:cancel'];
+export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:preview', 'freeze:verify', 'freeze:save', 'freeze:open', 'diff:run', 'job:cancel'];
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && (CHANNELS as readonly string[]).includes(name);

@@ -32,3 +32,8 @@ export interface OutputSuggestions {
   /** Inputs the top suggestion (or the authoritative outputs) needs. */
   inputs: RankedInput[];
 }
+
+/** What to pass to --outputs / `freeze:run` for a suggestion: `node`, or `node:k` for port k > 0. */
+export function outputTensorName(t: Pick<RankedTensor, 'name' | 'port'>): string {
+  return t.port ? `${t.name}:${t.port}` : t.name;
+}

@@ -1,6 +1,6 @@
 /** `frost export PATH --npz FILE`: every variable into one .npz, keyed by checkpoint key. */
 import { resolve } from 'node:path';
-import { openSource, writeNpz, FrostError, type TensorData } from '../../core/index.js';
+import { inputFilesOf, openSource, writeNpz, FrostError, type TensorData } from '../../core/index.js';
 import { int, noExtraPositionals, parse, positional, str } from '../args.js';
 import { formatBytes, plural } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -37,7 +37,7 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
       }
     }
     const out = resolve(npz);
-    await writeNpz(out, tensors(), { inputs: reader.files });
+    await writeNpz(out, tensors(), { inputs: inputFilesOf(source) });
     io.out(`Wrote ${plural(entries.length, 'tensor')} (${formatBytes(bytes)}) to ${out}${skipped ? `; skipped ${plural(skipped, 'resource/variant entry', 'resource/variant entries')}` : ''}.`);
   } finally {
     await source.close();

@@ -7,6 +7,8 @@ import type { FreezeManifest } from '../../../shared/model/freeze-manifest.js';
 import { FrostError, openSource } from '../../core/index.js';
 import { planFreeze, writeFreeze, type FreezeOptions, type FreezePlan } from '../../core/freeze/freeze.js';
 import { parseInputSpecs } from '../../core/freeze/input-spec.js';
+import { verifyFreeze } from '../../core/verify/verify.js';
+import type { VerifyFreezeResult } from '../../../shared/model/verify-freeze.js';
 import { writeFileAtomic } from '../../core/io/atomic-write.js';
 import { flag, int, noExtraPositionals, parse, str } from '../args.js';
 import { formatBytes, plural } from '../format.js';
@@ -31,6 +33,11 @@ validated before it is written (atomically). A manifest JSON is written beside t
   --except V,...       never freeze these variables                [--variable_names_blacklist]
   --step N             freeze global step N instead of the latest
   --tags T             SavedModel tag set (default: serve)         [--saved_model_tags]
+  --verify             then run the original and the frozen graph with tfjs on the same
+                       random inputs and print the max abs difference per output
+                       (exit 1 when an output differs by more than 1e-5 or cannot run)
+  --batch N            size of unknown input dimensions for --verify (default: the
+                       training batch the graph recorded, else 2)
 
 freeze_graph's --input_checkpoint, --input_meta_graph, --input_graph and
 --input_saved_model_dir are accepted in place of PATH; --input_binary is ignored.`;
@@ -86,6 +93,8 @@ export async function runFreeze(argvIn: string[], io: CliIO): Promise<number> {
     except: { type: 'string' },
     step: { type: 'string' },
     tags: { type: 'string' },
+    verify: { type: 'boolean' },
+    batch: { type: 'string' },
     input_checkpoint: { type: 'string' },
     input_meta_graph: { type: 'string' },
     input_graph: { type: 'string' },
@@ -136,12 +145,33 @@ export async function runFreeze(argvIn: string[], io: CliIO): Promise<number> {
     }
     const manifestPath = `${out.replace(/\.pb$/, '')}.manifest.json`;
     await writeFileAtomic(manifestPath, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), { inputs: plan.inputFiles });
-    if (flag(p, 'json')) printJSON(io, manifest);
-    else io.out(renderFreeze(manifest, manifestPath));
+    const batch = int('freeze', p, 'batch');
+    const verified = flag(p, 'verify') ? await verifyFreeze(source, manifest, out, batch === undefined ? {} : { batchSize: batch }) : undefined;
+    if (flag(p, 'json')) printJSON(io, verified ? { ...manifest, verify: verified } : manifest);
+    else io.out(renderFreeze(manifest, manifestPath) + (verified ? `\n${renderVerify(verified)}` : ''));
+    if (verified && !verified.pass) {
+      io.err(`frost freeze: ${out} was written, but Verify did not pass (see above).`);
+      return 1;
+    }
   } finally {
     await source.close();
   }
   return 0;
+}
+
+/** Verify's per-output table (issue #6): output, dtype, shape, max abs diff, pass/fail. */
+export function renderVerify(v: VerifyFreezeResult): string {
+  const lines = [`Verify (tfjs ${v.backend}, original vs frozen, tolerance ${v.tolerance}, seed ${v.seed}, ${v.ms} ms): ${v.pass ? 'pass' : 'FAIL'}`];
+  if (v.backendNote) lines.push(`  note: ${v.backendNote}`);
+  for (const i of v.inputs) lines.push(`  fed ${i.name} ${i.dtype} [${i.shape.join(', ')}]${i.original !== i.name ? ` (original: ${i.original})` : ''}`);
+  for (const [which, g] of [['frozen', v.frozen], ['original', v.original]] as const) {
+    if (!g.ran) lines.push(`  the ${which} graph did not run: ${g.unsupported.length ? `tfjs lacks ${g.unsupported.join(', ')}` : g.error}`);
+  }
+  const rows = v.outputs.map((o) => [o.name, o.dtype ?? '-', o.shape ? `[${o.shape.join(', ')}]` : '-', o.maxAbsDiff === null ? '-' : String(o.maxAbsDiff), o.pass ? 'pass' : `FAIL${o.note ? ` (${o.note})` : ''}`]);
+  const head = ['output', 'dtype', 'shape', 'max abs diff', 'result'];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] as string).length)));
+  for (const r of [head, ...rows]) lines.push(`  ${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] as number))).join('  ')}`);
+  return lines.join('\n');
 }
 
 function tensorText(t: { name: string; dtype?: string; shape?: number[] | null }): string {

@@ -3,6 +3,7 @@ import { openSource } from '../../core/index.js';
 import { suggestOutputs } from '../../core/freeze/outputs.js';
 import { flag, int, noExtraPositionals, parse, positional } from '../args.js';
 import { table } from '../format.js';
+import { outputTensorName } from '../../../shared/model/output-ranking.js';
 import { printJSON, type CliIO } from '../io.js';
 import { FrostError } from '../../core/index.js';
 
@@ -31,7 +32,7 @@ export async function runOutputs(argv: string[], io: CliIO): Promise<number> {
     const limit = flag(p, 'all') ? Infinity : 10;
     const shape = (s: number[] | null | undefined): string => (s === undefined ? '' : s === null ? '<unknown>' : `[${s.map((d) => (d < 0 ? '?' : d)).join(', ')}]`);
     io.out(`Likely outputs (${ranked.outputs.length}):`);
-    io.out(ranked.outputs.length ? table(ranked.outputs.slice(0, limit).map((o, i) => [`${i + 1}.`, o.port ? `${o.name}:${o.port}` : o.name, o.op, `${o.dtype ?? ''} ${shape(o.shape)}`.trim(), o.reasons.join('; ')])) : '  (none found)');
+    io.out(ranked.outputs.length ? table(ranked.outputs.slice(0, limit).map((o, i) => [`${i + 1}.`, outputTensorName(o), o.op, `${o.dtype ?? ''} ${shape(o.shape)}`.trim(), o.reasons.join('; ')])) : '  (none found)');
     io.out(`\nLikely inputs (${ranked.inputs.length}):`);
     io.out(ranked.inputs.length ? table(ranked.inputs.slice(0, limit).map((o) => [o.name, o.kind, `${o.dtype ?? ''} ${shape(o.shape)}`.trim(), o.reasons.join('; ')])) : '  (none found)');
   } finally {

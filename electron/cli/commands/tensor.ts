@@ -1,6 +1,6 @@
 /** `frost tensor PATH NAME [--npy FILE] [--json]`: one tensor's dtype, shape, stats, histogram and values. */
 import { resolve } from 'node:path';
-import { computeHistogram, computeStats, findTensor, formatShape, openSource, writeNpy, dtypeName, elementCount } from '../../core/index.js';
+import { computeHistogram, computeStats, findTensor, formatShape, inputFilesOf, openSource, writeNpy, dtypeName, elementCount } from '../../core/index.js';
 import { previewTensor } from '../../core/tensor/preview.js';
 import { formatNumber, type TensorData } from '../../core/tensor/tensor-data.js';
 import { flag, int, noExtraPositionals, parse, positional, str } from '../args.js';
@@ -33,7 +33,7 @@ export async function runTensor(argv: string[], io: CliIO): Promise<number> {
     const found = await findTensor(source, name);
     const t = found.data;
     const npy = str(p, 'npy');
-    if (npy !== undefined) await writeNpy(resolve(npy), t, { inputs: source.reader?.files ?? [] });
+    if (npy !== undefined) await writeNpy(resolve(npy), t, { inputs: inputFilesOf(source) });
     const stats = t.kind === 'numeric' ? computeStats(t) : undefined;
     const hist = t.kind === 'numeric' && stats ? computeHistogram(t, 10, stats) : undefined;
     if (flag(p, 'json')) {

@@ -245,8 +245,10 @@ export class BundleV2Reader implements CheckpointReader {
     if (covered < n) {
       throw new FrostError('CORRUPT', `Partitioned tensor ${JSON.stringify(key)} in ${index} has slices covering only ${covered} of its ${n} elements.`, { file: index });
     }
-    const strings = dtype === DT.STRING ? new Array<Uint8Array>(n).fill(new Uint8Array(0)) : undefined;
-    const bytes = strings ? undefined : new Uint8Array(info.itemSize * n);
+    // Every slice entry is checked — present, matching, and its bytes really in its data
+    // shard — before the full tensor is allocated, so a forged shape in a small index never
+    // makes Frost allocate what the shards do not hold (issue #8, resource limits).
+    const entries: BundleEntry[] = [];
     for (const slice of slices) {
       const sliceKey = encodeSliceKey(full.keyBytes, slice.keyDims);
       const se = this.byRaw.get(rawKey(sliceKey));
@@ -258,6 +260,14 @@ export class BundleV2Reader implements CheckpointReader {
           { file: index },
         );
       }
+      if (se.problem) throw se.problem;
+      if (se.size > 0) (await this.shard(se.shardId, key)).checkRange(se.offset, se.size, `tensor ${JSON.stringify(key)} (slice at [${slice.start.join(', ')}])`);
+      entries.push(se);
+    }
+    const strings = dtype === DT.STRING ? new Array<Uint8Array>(n).fill(new Uint8Array(0)) : undefined;
+    const bytes = strings ? undefined : new Uint8Array(info.itemSize * n);
+    for (const [i, slice] of slices.entries()) {
+      const se = entries[i] as BundleEntry;
       const part = await this.readWhole({ ...se, info: { ...se.info, key: `${key} (slice at [${slice.start.join(', ')}])` } }, verify);
       if (part.kind === 'string' && strings) {
         forEachSliceRun(shape, slice, (src, dst, count) => {

@@ -46,7 +46,7 @@ describe('resource handles in a frozen graph', () => {
     const byName = new Map(g.node.map((n) => [n.name, n]));
     expect(byName.get('w')?.op).toBe('Const');
     expect(byName.get('ta')?.op).toBe('TensorArrayV3');
-    expect(byName.get('loop/ta_enter')?.attr['T']?.type).toBe(DT.RESOURCE);
+    expect(byName.get('loop/ta_enter')?.attr?.['T']?.type).toBe(DT.RESOURCE);
     expect(byName.get('loop/ta_enter')?.input).toEqual(['ta']);
   });
 });

@@ -455,7 +455,7 @@ async function loadValue(meta: CheckpointMeta, reader: CheckpointReader): Promis
 }
 
 /** The hyper-rectangle `slice` of `data`, row-major (§4.8). */
-function cutSlice(data: TensorData, slice: SliceSpec): TensorData {
+export function cutSlice(data: TensorData, slice: SliceSpec): TensorData {
   const shape = [...slice.length];
   const geometry = { start: [...slice.start], length: [...slice.length], keyDims: [] };
   if (data.kind === 'string') {

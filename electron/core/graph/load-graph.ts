@@ -13,7 +13,7 @@ import { readWholeFile } from '../io/file.js';
 import { firstTextFieldName, parseTextProto } from '../proto/text-format.js';
 import { tensorflow } from '../proto/tf.js';
 import { chooseMetaGraph, savedModelVariablesPrefix } from './saved-model.js';
-import { looksLikeText, remainingKinds, sniffBinaryGraph, textKindOfField, type BinaryGraphKind } from './sniff.js';
+import { looksLikeText, remainingKinds, scanMessage, sniffBinaryGraph, textKindOfField, type BinaryGraphKind } from './sniff.js';
 
 export type GraphFileKind = 'meta-graph' | 'graph-def' | 'graph-def-text' | 'meta-graph-text' | 'saved-model';
 
@@ -30,10 +30,19 @@ export interface LoadedGraph {
 export interface LoadGraphOptions {
   /** SavedModel tag set to load (default `serve`, or the only MetaGraph). */
   tags?: string[];
+  /** Most nodes a binary graph may have (default MAX_GRAPH_NODES; tests set it lower). */
+  maxNodes?: number;
 }
 
 /** Protobuf and TensorFlow refuse messages of 2 GiB or more (§7, §10.4). */
 export const MAX_GRAPH_BYTES = 2 ** 31 - 1;
+
+/**
+ * A decoded NodeDef takes about a kilobyte of heap, so a 2 GiB file of near-empty nodes would
+ * exhaust memory long before the 2 GiB limit is reached. The largest real training graphs
+ * have a few hundred thousand nodes; four million leaves ten times that room (issue #8).
+ */
+export const MAX_GRAPH_NODES = 4_000_000;
 
 const SAVED_MODEL_FILES = ['saved_model.pb', 'saved_model.pbtxt'];
 
@@ -142,7 +151,22 @@ function tryDecode(bytes: Uint8Array, kind: BinaryGraphKind, tolerateUnknown: bo
   }
 }
 
-function decodeBinary(bytes: Uint8Array, file: string, hint: BinaryGraphKind | undefined): Decoded {
+/**
+ * Counts the nodes of a binary GraphDef or MetaGraphDef (its graph_def, field 2) from the wire
+ * alone — one cheap pass over the top level — so an oversized graph is refused before the
+ * decoder builds an object per node.
+ */
+function checkNodeCount(bytes: Uint8Array, kind: BinaryGraphKind | undefined, file: string, maxNodes: number): void {
+  let graph: Uint8Array | undefined = bytes;
+  if (kind === 'meta-graph') graph = scanMessage(bytes).fields.get(2)?.first;
+  else if (kind !== 'graph-def') return;
+  const nodes = graph === undefined ? 0 : (scanMessage(graph).fields.get(1)?.count ?? 0);
+  if (nodes > maxNodes) {
+    throw new FrostError('TOO_LARGE', `${file} holds a graph of ${nodes} nodes, more than the ${maxNodes} Frost can open.`, { file });
+  }
+}
+
+function decodeBinary(bytes: Uint8Array, file: string, hint: BinaryGraphKind | undefined, maxNodes = MAX_GRAPH_NODES): Decoded {
   const sniff = sniffBinaryGraph(bytes, hint);
   const likely = sniff.candidates[0] ?? hint;
   const label = likely === undefined ? 'TensorFlow graph' : LABEL[likely];
@@ -150,6 +174,8 @@ function decodeBinary(bytes: Uint8Array, file: string, hint: BinaryGraphKind | u
     // The top level itself is broken: no decoder will do better than this description.
     throw new FrostError('CORRUPT', `${file} is not a valid ${label}: ${sniff.problem}.`, { file });
   }
+  // Unrecognized bytes are decoded as a GraphDef first: count them as one.
+  checkNodeCount(bytes, likely ?? 'graph-def', file, maxNodes);
   let firstProblem: string | undefined;
   for (const kind of [...sniff.candidates, ...remainingKinds(sniff.candidates, hint)]) {
     const r = tryDecode(bytes, kind, sniff.candidates.includes(kind));
@@ -202,7 +228,7 @@ export function decodeGraphBytes(bytes: Uint8Array, file: string, hint?: GraphFi
     throw new FrostError('TOO_LARGE', `${file} is ${bytes.length} bytes: TensorFlow cannot parse a protobuf of 2 GiB or more.`, { file });
   }
   if (looksLikeText(bytes)) return decodeText(bytes, file, hint, options.tags);
-  const d = decodeBinary(bytes, file, binaryHint(hint));
+  const d = decodeBinary(bytes, file, binaryHint(hint), options.maxNodes);
   if (d.savedModel !== undefined) return fromSavedModel(d.savedModel, file, options.tags);
   return d.metaGraph !== undefined ? { kind: 'meta-graph', file, graphDef: d.graphDef, metaGraph: d.metaGraph } : { kind: 'graph-def', file, graphDef: d.graphDef };
 }

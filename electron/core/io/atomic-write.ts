@@ -104,13 +104,21 @@ export async function writeFileAtomic(
 }
 
 /**
- * Copies `source` to `target` atomically: into a temp file beside the target, then renamed
- * over it, so the target is either the old file or the complete copy.
+ * Copies `source` to `target` atomically: into a temp file beside the target, fsynced, then
+ * renamed over it, so the target is either the old file or the complete copy — also after a
+ * power cut (without the fsync the rename can reach the disk before the data).
  */
-export async function copyFileAtomic(source: string, target: string): Promise<void> {
+export async function copyFileAtomic(source: string, target: string, options: Pick<AtomicWriteOptions, 'inputs'> = {}): Promise<void> {
+  await assertNotAnInput(target, [source, ...(options.inputs ?? [])]);
   const tmp = join(dirname(resolve(target)), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await copyFile(source, tmp, constants.COPYFILE_EXCL);
+    const h = await open(tmp, 'r+');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
     await rename(tmp, target);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

@@ -154,3 +154,61 @@ describe('freeze:run as a job', () => {
     await plain.service.dispose();
   });
 });
+
+describe('freeze:preview and freeze:verify (issue #6)', () => {
+  const iris = join(fixture('iris-estimator-queues-2shards'), 'model.ckpt-2500');
+  const OUTPUT = 'dnn/head/predictions/probabilities';
+  const DEQUEUE = 'random_shuffle_queue_DequeueMany:1';
+
+  async function opened() {
+    const events: ProgressEvent[] = [];
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => true, progressIntervalMs: 0, onProgress: (e) => events.push(e) });
+    const r = (await service.handle('source:open', { path: iris })) as Result<OpenedSource>;
+    if (!r.ok) throw new Error(r.error.message);
+    return { service, events, sourceId: r.value.sourceId };
+  }
+
+  it('previews counts, the cut placeholder, the kept nodes and the warnings; an edited shape reaches preview and freeze', async () => {
+    const { service, sourceId } = await opened();
+    const p = await service.handle('freeze:preview', { sourceId, outputs: [OUTPUT] });
+    if (!p.ok) throw new Error(p.error.message);
+    expect(p.value.nodes).toEqual({ before: 744, kept: 46, dropped: 744 - p.value.kept.length });
+    expect(p.value.variablesFrozen).toBe(8);
+    expect(p.value.inputs).toEqual([{ name: 'random_shuffle_queue_DequeueMany/component_1', dtype: 'float32', shape: [-1, 4], replaces: DEQUEUE }]);
+    expect(p.value.kept).toContain(OUTPUT);
+    expect(p.value.kept).not.toContain('global_step');
+    // The cut dequeue counts as kept: its placeholder stands in its place.
+    expect(p.value.kept).toContain('random_shuffle_queue_DequeueMany');
+    expect(p.value.warnings.map((w) => w.kind)).toContain('stale-shapes');
+    expect(p.value.warnings.every((w) => w.message.length > 0 && w.action.length > 0)).toBe(true);
+
+    const edit = { tensor: DEQUEUE, dtype: 'float32', shape: [128, 4] };
+    const p2 = await service.handle('freeze:preview', { sourceId, outputs: [OUTPUT], inputs: [edit] });
+    expect(p2.ok && p2.value.inputs[0]?.shape).toEqual([128, 4]);
+    const f = await service.handle('freeze:run', { sourceId, outputs: [OUTPUT], jobId: 'f', inputs: [edit] });
+    if (!f.ok) throw new Error(f.error.message);
+    expect(f.value.manifest.inputs[0]?.shape).toEqual([128, 4]);
+    expect(await service.handle('freeze:preview', { sourceId, outputs: [OUTPUT], inputs: [{ tensor: DEQUEUE, dtype: 'float33' }] })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await service.handle('freeze:preview', { sourceId, outputs: [OUTPUT], inputs: 'x' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    await service.dispose();
+  });
+
+  it('verifies a finished freeze as a job with progress; errors and cancels as results', async () => {
+    const { service, events, sourceId } = await opened();
+    const f = await service.handle('freeze:run', { sourceId, outputs: [OUTPUT], jobId: 'f' });
+    if (!f.ok) throw new Error(f.error.message);
+    const v = await service.handle('freeze:verify', { sourceId, downloadId: f.value.downloadId, jobId: 'v' });
+    if (!v.ok) throw new Error(v.error.message);
+    expect(v.value.pass).toBe(true);
+    expect(v.value.outputs).toMatchObject([{ name: OUTPUT, shape: [128, 3], maxAbsDiff: 0, pass: true }]);
+    const mine = events.filter((e) => e.jobId === 'v');
+    expect(mine[0]).toMatchObject({ done: 0, message: 'Preparing both graphs…' });
+    expect(mine.at(-1)).toMatchObject({ done: mine.at(-1)?.total, message: 'Compared' });
+
+    await service.handle('job:cancel', { jobId: 'early' });
+    expect(await service.handle('freeze:verify', { sourceId, downloadId: f.value.downloadId, jobId: 'early' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await service.handle('freeze:verify', { sourceId, downloadId: 'nope', jobId: 'x' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await service.handle('freeze:verify', { sourceId, downloadId: f.value.downloadId, jobId: 'y', tolerance: -1 })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    await service.dispose();
+  });
+});

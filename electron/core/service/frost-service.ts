@@ -5,12 +5,13 @@
  * asked of the transport's `allowPath`, and every failure is returned as a Result.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { AppInfo, Channel, FreezeRunResult, OpenedSource, ProgressEvent, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
 import type { VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
+import type { DiffResult } from '../../../shared/model/diff.js';
 import { FrostError, isFrostError } from '../errors.js';
 import { inspectSource, verifySource } from '../inspect/inspect.js';
 import { openSource, type Source } from '../source/open-source.js';
@@ -21,8 +22,15 @@ import { mapVariablesToKeys } from '../freeze/variable-keys.js';
 import { computeHistogram, computeStats, elementCount } from '../tensor/tensor-data.js';
 import { dtypeName } from '../tensor/dtype.js';
 import { previewTensor } from '../tensor/preview.js';
+import { hugeTensorSummary } from '../tensor/sampled-summary.js';
 import { planFreeze, writeFreeze } from '../freeze/freeze.js';
 import { suggestOutputs } from '../freeze/outputs.js';
+import { inputSpecOf, previewFreeze } from '../freeze/preview.js';
+import type { InputSpec } from '../freeze/input-spec.js';
+import { verifyFreeze } from '../verify/verify.js';
+import type { FreezeManifest } from '../../../shared/model/freeze-manifest.js';
+import type { VerifyFreezeResult, VerifyOptions } from '../../../shared/model/verify-freeze.js';
+import { diffSources } from '../diff/diff-sources.js';
 
 /** A frozen graph the service wrote into its temp folder, ready to download or save. */
 export interface FrozenDownload {
@@ -95,6 +103,54 @@ function strList(req: unknown, key: string): string[] {
   return v as string[];
 }
 
+/** Optional `inputs`: placeholders edited in the UI (`{tensor, dtype?, shape?}`), as the freezer's --inputs specs. */
+function inputOverrides(req: unknown): InputSpec[] {
+  const v = (req as Record<string, unknown> | null)?.['inputs'];
+  if (v === undefined || v === null) return [];
+  const shapeOk = (x: unknown): boolean => x === undefined || x === null || (Array.isArray(x) && x.length <= 64 && x.every((d) => typeof d === 'number'));
+  if (!Array.isArray(v) || v.length > MAX_OUTPUTS) throw bad('"inputs" must be a list of {tensor, dtype, shape}.');
+  return v.map((o: unknown) => {
+    const r = o as Record<string, unknown> | null;
+    const dtype = r?.['dtype'];
+    if (typeof r?.['tensor'] !== 'string' || (dtype !== undefined && typeof dtype !== 'string') || !shapeOk(r['shape'])) {
+      throw bad('Each of "inputs" needs a tensor name, and may give a dtype name and a shape.');
+    }
+    return inputSpecOf({ tensor: r['tensor'], ...(typeof dtype === 'string' ? { dtype } : {}), ...(r['shape'] === undefined ? {} : { shape: r['shape'] as number[] | null }) });
+  });
+}
+
+/** Verify's options from a request: batch size, seed, tolerance and user-given input values, bounded. */
+function verifyOptions(req: unknown): VerifyOptions {
+  const r = req as Record<string, unknown> | null;
+  const out: VerifyOptions = {};
+  const batch = optInt(req, 'batchSize');
+  if (batch !== undefined) out.batchSize = batch;
+  const seed = optInt(req, 'seed');
+  if (seed !== undefined) out.seed = seed;
+  const tol = r?.['tolerance'];
+  if (tol !== undefined && tol !== null) {
+    if (typeof tol !== 'number' || !(tol >= 0)) throw bad('"tolerance" must be a number of 0 or more.');
+    out.tolerance = tol;
+  }
+  const inputs = r?.['inputs'];
+  if (inputs !== undefined && inputs !== null) {
+    let total = 0;
+    if (!Array.isArray(inputs) || inputs.length > MAX_OUTPUTS) throw bad('"inputs" must be a list of {name, values, shape}.');
+    out.inputs = inputs.map((i: unknown) => {
+      const o = i as Record<string, unknown> | null;
+      const values = o?.['values'];
+      const shape = o?.['shape'];
+      if (typeof o?.['name'] !== 'string' || !Array.isArray(values) || values.some((x) => typeof x !== 'number') || (shape !== undefined && (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number')))) {
+        throw bad('Each of "inputs" needs a name and a list of numbers (and may give a shape).');
+      }
+      total += values.length;
+      if (total > 16_000_000) throw bad('Too many input values given to verify (at most 16 million).');
+      return { name: o['name'], values: values as number[], ...(shape === undefined ? {} : { shape: shape as number[] }) };
+    });
+  }
+  return out;
+}
+
 /** A safe file-name stem: what is left of `name` after dropping anything a file system or a header could trip on. */
 function stemOf(name: string): string {
   const stem = basename(name).replace(/\.(pb|pbtxt|meta|index)$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '');
@@ -137,7 +193,9 @@ export class FrostService {
       'recent:list': async () => options.recent?.list() ?? [],
       'source:verify': async (req) => this.verify(str(req, 'sourceId'), str(req, 'jobId')),
       'freeze:suggest': async (req) => this.suggest(str(req, 'sourceId')),
-      'freeze:run': async (req) => this.freeze(str(req, 'sourceId'), strList(req, 'outputs'), str(req, 'jobId')),
+      'freeze:run': async (req) => this.freeze(str(req, 'sourceId'), strList(req, 'outputs'), str(req, 'jobId'), inputOverrides(req)),
+      'freeze:preview': async (req) => this.preview(str(req, 'sourceId'), strList(req, 'outputs'), inputOverrides(req)),
+      'freeze:verify': async (req) => this.verifyFrozen(str(req, 'sourceId'), str(req, 'downloadId'), str(req, 'jobId'), verifyOptions(req)),
       'freeze:save': async (req) => {
         const id = str(req, 'downloadId');
         if (!options.saveFrozen) throw bad('Saving through a dialog is only possible in the desktop app; in the browser the frozen graph downloads instead.');
@@ -145,6 +203,8 @@ export class FrostService {
         if (!download) throw bad('That frozen graph is no longer available; freeze again.');
         return options.saveFrozen(download);
       },
+      'freeze:open': async (req) => this.openFrozen(str(req, 'downloadId')),
+      'diff:run': async (req) => this.diff(str(req, 'a'), str(req, 'b'), str(req, 'jobId')),
       'job:cancel': async (req) => {
         const jobId = str(req, 'jobId');
         const job = this.jobs.get(jobId);
@@ -210,12 +270,29 @@ export class FrostService {
     };
   }
 
-  private async freeze(id: string, outputs: string[], jobId: string): Promise<FreezeRunResult> {
+  private async preview(id: string, outputs: string[], inputs: InputSpec[]): Promise<Res<'freeze:preview'>> {
+    return previewFreeze(this.entry(id).source, { outputs, inputs });
+  }
+
+  /**
+   * Verify (issue #6) of a finished freeze of this source: its frozen .pb and manifest from the
+   * temp folder, the original from the open source, tfjs in a worker thread; cancellable.
+   */
+  private async verifyFrozen(id: string, downloadId: string, jobId: string, options: VerifyOptions): Promise<VerifyFreezeResult> {
+    const e = this.entry(id);
+    const download = this.downloads.get(downloadId);
+    if (!download) throw bad('That frozen graph is no longer available; freeze again.');
+    const manifest = JSON.parse(await readFile(download.manifest, 'utf8')) as FreezeManifest;
+    if (manifest.source !== e.source.path) throw bad('That frozen graph was made from another source; freeze this one first.');
+    return this.job(jobId, id, (signal, progress) => verifyFreeze(e.source, manifest, download.pb, options, { signal, onProgress: progress }));
+  }
+
+  private async freeze(id: string, outputs: string[], jobId: string, inputs: InputSpec[] = []): Promise<FreezeRunResult> {
     const e = this.entry(id);
     const source = e.source;
     return this.job(jobId, id, async (signal, progress) => {
       progress(0, 1, 'Planning the freeze…');
-      const plan = await planFreeze(source, { outputs }, signal);
+      const plan = await planFreeze(source, { outputs, inputs }, signal);
       if (this.disposed) throw new FrostError('CANCELLED', 'Frost is shutting down.');
       this.workDir ??= mkdtemp(join(tmpdir(), 'frost-'));
       const dir = await this.workDir;
@@ -259,7 +336,39 @@ export class FrostService {
     if (!(await this.options.allowPath(path))) {
       throw new FrostError('FILE_UNREADABLE', `${path} is outside the folders this Frost server may read.`, { file: path });
     }
-    const source = await openSource(path, step === undefined ? {} : { step });
+    // Files the open reads by itself (the state file's checkpoint, shards, graph) are judged
+    // by the same allow-list as the path asked for: symlinks and absolute paths cannot escape.
+    const allowFile = (file: string): boolean | Promise<boolean> => this.options.allowPath(file);
+    const source = await openSource(path, step === undefined ? { allowFile } : { step, allowFile });
+    this.options.recent?.add(path);
+    return this.register(source);
+  }
+
+  /**
+   * Opens the frozen graph of a finished `freeze:run` as a source, so the UI can compare
+   * "original vs frozen". Only ids this service handed out resolve (to files in its own temp
+   * folder), so no path from the page is ever opened here and serve's path guard stays whole.
+   */
+  private async openFrozen(downloadId: string): Promise<OpenedSource> {
+    const download = this.downloads.get(downloadId);
+    if (!download) throw bad('That frozen graph is no longer available; freeze again.');
+    const opened = await this.register(await openSource(download.pb));
+    // The temp path means nothing to the user: name the file they would download.
+    return { ...opened, report: { ...opened.report, path: download.fileName } };
+  }
+
+  private async diff(a: string, b: string, jobId: string): Promise<DiffResult> {
+    const ea = this.entry(a);
+    const eb = this.entry(b);
+    return this.job(jobId, a, async (signal, progress) => {
+      const result = await diffSources(ea.source, eb.source, { signal, onProgress: progress });
+      progress(1, 1, 'Diff finished');
+      return result;
+    });
+  }
+
+  /** Keeps a newly opened source (forgetting the oldest beyond MAX_SOURCES) and reports it. */
+  private async register(source: Source): Promise<OpenedSource> {
     if (this.sources.size >= MAX_SOURCES) {
       // Keep memory bounded: forget the oldest open source.
       const [oldest] = this.sources.keys();
@@ -270,7 +379,6 @@ export class FrostService {
     }
     const sourceId = randomUUID();
     this.sources.set(sourceId, { source });
-    this.options.recent?.add(path);
     return { sourceId, report: inspectSource(source) };
   }
 
@@ -339,6 +447,9 @@ export class FrostService {
 
   private async tensor(id: string, name: string): Promise<TensorSummary> {
     const e = this.entry(id);
+    // A huge checkpoint tensor is summarized from samples, never read whole (issue #8).
+    const huge = await hugeTensorSummary(e.source, name);
+    if (huge) return huge;
     const found = await findTensor(e.source, name);
     const t = found.data;
     const summary: TensorSummary = {

@@ -7,7 +7,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FrostError } from '../errors.js';
-import { pathKind } from '../io/file.js';
+import { isFile, pathKind } from '../io/file.js';
+import { globFiles, hasGlob } from '../io/glob.js';
 import { openCheckpoint, type CheckpointReader } from '../checkpoint/reader.js';
 import { readCheckpointState, prefixExists } from '../checkpoint/state-file.js';
 import { objectGraphNames } from '../checkpoint/object-graph.js';
@@ -24,6 +25,39 @@ export interface OpenOptions {
   tags?: string[];
   /** Use this graph file (.meta, .pb, .pbtxt) instead of the one paired with the checkpoint. */
   graph?: string;
+  /**
+   * May this file be read? Asked before every file the open reads by itself — the state file,
+   * the checkpoint it names (which may be an absolute path elsewhere, §1.2), each data shard,
+   * the graph, a SavedModel's variables — judged on the real path (symlinks followed). `frost
+   * serve` passes its allow-list here; without it every file may be read.
+   */
+  allowFile?: (path: string) => boolean | Promise<boolean>;
+}
+
+async function checkAllowed(file: string, options: OpenOptions): Promise<void> {
+  if (options.allowFile && !(await options.allowFile(file))) {
+    throw new FrostError('FILE_UNREADABLE', `${file} is outside the folders Frost may read here.`, { file });
+  }
+}
+
+/** The files opening `prefix` reads at once: its .index (V2), or its V1 file or shards (§1.4). */
+async function checkCheckpointFiles(prefix: string, options: OpenOptions): Promise<void> {
+  if (!options.allowFile) return;
+  if (await isFile(`${prefix}.index`)) return checkAllowed(`${prefix}.index`, options);
+  for (const f of hasGlob(basename(prefix)) ? await globFiles(prefix) : [prefix]) await checkAllowed(f, options);
+}
+
+/** Opens a checkpoint once its files are allowed; its data shards (read later) are checked too. */
+async function openAllowedCheckpoint(prefix: string, options: OpenOptions): Promise<CheckpointReader> {
+  await checkCheckpointFiles(prefix, options);
+  const reader = await openCheckpoint(prefix);
+  try {
+    for (const f of reader.files) await checkAllowed(f, options);
+  } catch (e) {
+    await reader.close();
+    throw e;
+  }
+  return reader;
 }
 
 export interface Source {
@@ -58,10 +92,13 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   let reader: CheckpointReader | undefined;
   let graph: LoadedGraph | undefined;
   try {
-    if (plan.prefix !== undefined) reader = await openCheckpoint(plan.prefix);
-    if (plan.graphFile !== undefined) graph = await loadGraph(plan.graphFile, options.tags ? { tags: options.tags } : {});
+    if (plan.prefix !== undefined) reader = await openAllowedCheckpoint(plan.prefix, options);
+    if (plan.graphFile !== undefined) {
+      await checkAllowed(plan.graphFile, options);
+      graph = await loadGraph(plan.graphFile, options.tags ? { tags: options.tags } : {});
+    }
     if (!reader && graph?.savedModel?.variablesPrefix) {
-      reader = await openCheckpoint(graph.savedModel.variablesPrefix);
+      reader = await openAllowedCheckpoint(graph.savedModel.variablesPrefix, options);
     }
   } catch (e) {
     await reader?.close();
@@ -186,6 +223,7 @@ async function planFolder(folder: string, options: OpenOptions, opening?: string
   let latest: string | undefined;
   if (names.includes('checkpoint')) {
     try {
+      await checkAllowed(join(folder, 'checkpoint'), options);
       const state = await readCheckpointState(folder);
       for (const s of state.all) {
         steps.set(s.prefix, { prefix: s.prefix, step: stepOfPrefix(s.prefix), present: await prefixExists(s.prefix), latest: false, ...(s.timestamp === undefined ? {} : { timestamp: s.timestamp }) });
@@ -203,7 +241,8 @@ async function planFolder(folder: string, options: OpenOptions, opening?: string
     let prefix: string | undefined;
     if (name.endsWith('.index')) prefix = file.slice(0, -'.index'.length);
     else if (!name.includes('.') || V1_SHARD_RE.test(name) || name.endsWith('.ckpt')) {
-      if ((await pathKind(file)) === 'file' && (await detectFile(file).catch(() => 'unknown')) === 'v1-table') prefix = prefixOfFile(file, 'v1-table');
+      const sniffable = (await pathKind(file)) === 'file' && (!options.allowFile || (await options.allowFile(file)));
+      if (sniffable && (await detectFile(file).catch(() => 'unknown')) === 'v1-table') prefix = prefixOfFile(file, 'v1-table');
     }
     if (prefix !== undefined && !steps.has(prefix) && !prefix.endsWith('_temp')) {
       steps.set(prefix, { prefix, step: stepOfPrefix(prefix), present: true, latest: false });
@@ -254,4 +293,15 @@ async function planFolder(folder: string, options: OpenOptions, opening?: string
     checkpoints,
     warnings,
   };
+}
+
+/**
+ * Every file an opened source was made from — checkpoint files, the graph, the folder's state
+ * file — so outputs (export, --npy, freeze) can refuse to overwrite any of them (issue #8).
+ */
+export function inputFilesOf(source: Source): string[] {
+  const files = [...(source.reader?.files ?? [])];
+  if (source.graph) files.push(source.graph.file);
+  if (source.folder !== undefined) files.push(join(source.folder, 'checkpoint'));
+  return files;
 }

@@ -4,6 +4,8 @@ import { Banners } from '../components/Banners.js';
 import { CheckpointList } from '../components/CheckpointList.js';
 import { GraphCanvas } from '../components/GraphCanvas.js';
 import { GRAPH_SEARCH_ID, GraphOutline } from '../components/GraphOutline.js';
+import { GRAPH_CANVAS_SEARCH_ID } from '../components/GraphSearch.js';
+import { warmLayoutWorker } from '../components/useViewLayout.js';
 import { PropertiesPanel } from '../components/PropertiesPanel.js';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
 import { Splitter } from '../components/Splitter.js';
@@ -26,6 +28,13 @@ function isTextField(t: EventTarget | null): boolean {
   return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || (t instanceof HTMLElement && t.isContentEditable);
 }
 
+/** Ctrl+F: the drawn view's search on the Graph tab, the outline's otherwise, the variables filter without a graph. */
+function findFieldId(): string {
+  const { graph, centreTab } = store.getState();
+  if (!graph) return VARIABLE_FILTER_ID;
+  return centreTab === 'graph' ? GRAPH_CANVAS_SEARCH_ID : GRAPH_SEARCH_ID;
+}
+
 /** One place for keyboard shortcuts and Electron menu commands. */
 function run(command: Shortcut | MenuCommand): void {
   switch (command) {
@@ -33,7 +42,7 @@ function run(command: Shortcut | MenuCommand): void {
       return focusField(PATH_FIELD_ID);
     case 'find':
     case 'focus-search':
-      return focusField(store.getState().graph ? GRAPH_SEARCH_ID : VARIABLE_FILTER_ID);
+      return focusField(findFieldId());
     case 'clear-selection':
       return actions.clearSelection();
     case 'toggle-theme':
@@ -121,6 +130,8 @@ export function App() {
     // Subscribed from the start, so the progress stream is open before a job begins.
     const stopProgress = actions.listenToProgress();
     void actions.startApp();
+    // The graph view's layout worker starts now, so it is ready when a graph arrives.
+    warmLayoutWorker();
     return () => {
       stop();
       stopProgress();

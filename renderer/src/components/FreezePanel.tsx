@@ -2,7 +2,10 @@ import { useEffect } from 'react';
 import type { FreezeJob } from '../state/index.js';
 import { actions, useFrost } from '../state/index.js';
 import { getClient } from '../ipc/client.js';
+import { outputTensorName } from '../../../shared/model/output-ranking.js';
 import { formatBytes, formatCount, formatShape, plural } from './format.js';
+import { FreezePreview } from './FreezePreview.js';
+import { VerifyFreeze } from './VerifyFreeze.js';
 
 /** "Use as output" for the selected node: a toggle button (aria-pressed). */
 export function UseAsOutputButton({ name }: { name: string }) {
@@ -16,7 +19,8 @@ export function UseAsOutputButton({ name }: { name: string }) {
 
 /**
  * Click-to-freeze: the chosen outputs (removable), the ranked suggestions of the core (click to
- * add), the Freeze button with progress and Cancel, and the result of the last freeze.
+ * add), the live preview with editable placeholders, the Freeze button with progress and
+ * Cancel, the result of the last freeze, and Verify.
  */
 export function FreezePanel() {
   const sourceId = useFrost((s) => s.sourceId);
@@ -31,7 +35,7 @@ export function FreezePanel() {
 
   if (sourceId === null || !hasGraph) return null;
   const running = job?.status === 'running' || job?.status === 'cancelling';
-  const offered = (suggestions?.outputs ?? []).filter((o) => !outputs.includes(o.name)).slice(0, 5);
+  const offered = (suggestions?.outputs ?? []).map((o) => ({ ...o, tensor: outputTensorName(o) })).filter((o) => !outputs.includes(o.tensor)).slice(0, 5);
 
   return (
     <section className="freeze-panel" aria-labelledby="freeze-heading">
@@ -59,9 +63,9 @@ export function FreezePanel() {
           <h4 className="small muted">Suggested outputs</h4>
           <ul className="plain-list" aria-label="Suggested outputs">
             {offered.map((o) => (
-              <li key={o.name}>
-                <button type="button" className="link mono small" aria-label={`Add output ${o.name}`} disabled={running} onClick={() => actions.addFreezeOutput(o.name)}>
-                  + {o.name}
+              <li key={o.tensor}>
+                <button type="button" className="link mono small" aria-label={`Add output ${o.tensor}`} disabled={running} onClick={() => actions.addFreezeOutput(o.tensor)}>
+                  + {o.tensor}
                 </button>{' '}
                 <span className="muted small">
                   {o.op}
@@ -74,12 +78,14 @@ export function FreezePanel() {
           </ul>
         </div>
       )}
+      <FreezePreview disabled={running} />
       <div className="freeze-actions">
         <button type="button" className="button primary small" disabled={outputs.length === 0 || running} onClick={() => void actions.runFreeze()}>
           Freeze
         </button>
       </div>
       {job && <FreezeStatus job={job} />}
+      <VerifyFreeze />
     </section>
   );
 }

@@ -1,11 +1,18 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
-import { buildHierarchy, defaultExpansion, type Hierarchy, type HierarchyItem } from '../graph/hierarchy.js';
-import { cullScene, edgePathD, fitText, visibleWorld, type DrawBox, type DrawEdge, type Size, type Viewport, flattenLayout } from '../graph/view-geometry.js';
+import { buildHierarchy, defaultExpansion, isExpandable, type Hierarchy, type HierarchyItem } from '../graph/hierarchy.js';
+import { cullScene, edgePathD, fitText, visibleWorld, type DrawBox, type DrawEdge, type Size, type Viewport, flattenLayout, pointAtDistance } from '../graph/view-geometry.js';
+import { edgeLabel } from '../graph/edge-labels.js';
+import { focusView, queueCutEdges } from '../graph/focus.js';
 import { actions, useFrost, ZOOM_STEP } from '../state/index.js';
 import { CentreState } from './GraphOutline.js';
 import { formatCount, plural } from './format.js';
-import { useViewLayout } from './useViewLayout.js';
+import { preloadLayout, useViewLayout } from './useViewLayout.js';
+import { GraphSearch } from './GraphSearch.js';
+import { Legend } from './Legend.js';
+import { Minimap } from './Minimap.js';
+import { downloadBlob, exportName, serializeSvg, svgToPng } from './graph-export.js';
+import { useGraphJump } from './useGraphJump.js';
 
 /** Items this far (screen px) outside the canvas are still rendered, so a short pan shows no gap. */
 const CULL_MARGIN = 200;
@@ -13,6 +20,14 @@ const CULL_MARGIN = 200;
 const LABEL_MIN_ZOOM = 0.35;
 /** Pointer travel (px) that turns a press into a drag instead of a click. */
 const DRAG_THRESHOLD = 4;
+/** Below this zoom edge shape labels are left out (they would crowd the edges). */
+const EDGE_LABEL_MIN_ZOOM = 0.8;
+/** Focus mode opens the groups of at most this many neighbours (more would open half a big graph). */
+const FOCUS_REVEAL_MAX = 60;
+/** Arrow-key pan step (screen px). */
+const KEY_PAN = 80;
+/** "Expand all" is offered up to this many ops (a whole 30k-node graph drawn at once would not read, nor stay fast). */
+const EXPAND_ALL_MAX = 3000;
 
 /**
  * The drawn graph: the layout worker's {@link ViewLayout} as SVG. Open groups are framed
@@ -33,7 +48,11 @@ function GraphView({ graph }: { graph: GraphIR }) {
   const expanded = useFrost((s) => s.graphExpanded);
   const viewport = useFrost((s) => s.graphViewport);
   const selected = useFrost((s) => s.selectedNode);
-  const hierarchy = useMemo(() => buildHierarchy(graph), [graph]);
+  // The worker gets the graph first, so it builds its hierarchy while this thread builds this one.
+  const hierarchy = useMemo(() => {
+    preloadLayout(graph);
+    return buildHierarchy(graph);
+  }, [graph]);
   useEffect(() => actions.initGraphExpansion(defaultExpansion(hierarchy)), [hierarchy]);
 
   const lv = useViewLayout(graph, expanded);
@@ -41,6 +60,37 @@ function GraphView({ graph }: { graph: GraphIR }) {
 
   const [svg, setSvg] = useState<SVGSVGElement | null>(null);
   const size = useElementSize(svg);
+  // A resized canvas (panel drag, toolbar wrapping) keeps the same world point in its centre.
+  const lastSize = useRef(size);
+  useEffect(() => {
+    const prev = lastSize.current;
+    lastSize.current = size;
+    if (prev.width > 0 && prev.height > 0 && (prev.width !== size.width || prev.height !== size.height)) actions.panGraph((size.width - prev.width) / 2, (size.height - prev.height) / 2);
+  }, [size]);
+  const focus = useFrost((s) => s.graphFocus);
+  const [showLegend, setShowLegend] = useState(false);
+  const [showMinimap, setShowMinimap] = useState(true);
+  const jump = useGraphJump(hierarchy, scene, viewport, size, expanded, selected);
+  const cuts = useMemo(() => queueCutEdges(hierarchy), [hierarchy]);
+  const focusNode = focus ? hierarchy.nodeByName.get(focus.node) : undefined;
+  const focused = useMemo(() => (focus && focusNode !== undefined ? focusView(hierarchy, focusNode, focus.hops) : null), [hierarchy, focus, focusNode]);
+  // Entering focus (or changing its hops) opens the groups of the neighbours and centres the node.
+  useEffect(() => {
+    if (!focused || !focus) return;
+    const names = [...focused.nodes].slice(0, FOCUS_REVEAL_MAX).map((i) => hierarchy.graph.nodes[i]?.name ?? '');
+    jump(focus.node, 'always', names);
+    // Only a new focus acts: `jump` changes with every expansion, which must not re-centre.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focused]);
+  useDrawnMark(scene);
+  const canExpandAll = graph.nodes.length <= EXPAND_ALL_MAX;
+  // After "Expand all", the next layout is fitted to the canvas.
+  const fitNext = useRef(false);
+  useEffect(() => {
+    if (!fitNext.current || !scene || lv.pending || size.width === 0) return;
+    fitNext.current = false;
+    actions.fitGraph(scene.bounds, size);
+  }, [scene, lv.pending, size]);
 
   // The first layout of a source (or after a reset) is fitted to the canvas.
   useEffect(() => {
@@ -113,11 +163,50 @@ function GraphView({ graph }: { graph: GraphIR }) {
   const frames = visible?.boxes.filter((b) => b.kind === 'frame') ?? [];
   const leaves = visible?.boxes.filter((b) => b.kind !== 'frame') ?? [];
   const labels = (viewport?.k ?? 1) >= LABEL_MIN_ZOOM;
+  const edgeLabels = (viewport?.k ?? 1) >= EDGE_LABEL_MIN_ZOOM;
   const centre = (): [number, number] => [size.width / 2, size.height / 2];
+  const dimmed = (id: number): boolean => focused !== null && focused.lit[id] !== 1;
+  const cutMarked = new Set<number>();
+
+  // Keyboard on the canvas itself: arrows pan, +/− zoom, 0 fits, Escape leaves focus mode.
+  const onCanvasKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape' && focus) {
+      actions.setGraphFocus(null);
+      e.stopPropagation();
+      return;
+    }
+    if (e.target !== svg || e.ctrlKey || e.metaKey || e.altKey) return;
+    const pan: Record<string, [number, number]> = { ArrowLeft: [KEY_PAN, 0], ArrowRight: [-KEY_PAN, 0], ArrowUp: [0, KEY_PAN], ArrowDown: [0, -KEY_PAN] };
+    const step = pan[e.key];
+    if (step) actions.panGraph(...step);
+    else if (e.key === '+' || e.key === '=') actions.zoomGraph(ZOOM_STEP, ...centre());
+    else if (e.key === '-') actions.zoomGraph(1 / ZOOM_STEP, ...centre());
+    else if (e.key === '0' && scene) actions.fitGraph(scene.bounds, size);
+    else return;
+    e.preventDefault();
+  };
+
+  const exportView = async (kind: 'svg' | 'png') => {
+    if (!svg) return;
+    try {
+      const doc = serializeSvg(svg);
+      const blob = kind === 'svg' ? new Blob([doc.text], { type: 'image/svg+xml' }) : await svgToPng(doc, window.devicePixelRatio || 1);
+      downloadBlob(blob, exportName(graph.file, kind));
+    } catch (e) {
+      actions.reportProblem(`Could not export the view as ${kind.toUpperCase()}`, { code: 'EXPORT_FAILED', message: e instanceof Error ? e.message : String(e) });
+    }
+  };
 
   return (
-    <div className="graph-canvas">
+    <div className="graph-canvas" onKeyDown={onCanvasKey}>
       <div className="graph-toolbar">
+        <GraphSearch
+          graph={graph}
+          onPick={(name) => {
+            jump(name, 'always');
+            actions.selectNode(name);
+          }}
+        />
         <span className="muted small graph-count" aria-live="polite">
           {scene ? `${plural(scene.boxes.filter((b) => b.kind === 'op').length, 'op')} shown · ${formatCount(hierarchy.stats.items - 1)} items` : 'Laying out…'}
         </span>
@@ -140,6 +229,28 @@ function GraphView({ graph }: { graph: GraphIR }) {
           </span>
         )}
         <div className="toolbar-end">
+          <button
+            type="button"
+            className="button ghost small"
+            disabled={selected === null && !focus}
+            aria-pressed={focus !== null}
+            title="Show only the selected node's neighbourhood (double-click a node)"
+            onClick={() => actions.setGraphFocus(focus ? null : selected)}
+          >
+            Focus
+          </button>
+          <button type="button" className="button ghost small" aria-pressed={showLegend} onClick={() => setShowLegend((v) => !v)}>
+            Legend
+          </button>
+          <button type="button" className="button ghost small" aria-pressed={showMinimap} onClick={() => setShowMinimap((v) => !v)}>
+            Minimap
+          </button>
+          <button type="button" className="button ghost small" aria-label="Export SVG" title="Save the current view as SVG" disabled={!scene} onClick={() => void exportView('svg')}>
+            SVG
+          </button>
+          <button type="button" className="button ghost small" aria-label="Export PNG" title="Save the current view as PNG" disabled={!scene} onClick={() => void exportView('png')}>
+            PNG
+          </button>
           <button type="button" className="button ghost small" aria-label="Zoom out" title="Zoom out (−)" disabled={!viewport} onClick={() => actions.zoomGraph(1 / ZOOM_STEP, ...centre())}>
             −
           </button>
@@ -149,16 +260,32 @@ function GraphView({ graph }: { graph: GraphIR }) {
           <button type="button" className="button ghost small" aria-label="Zoom in" title="Zoom in (+)" disabled={!viewport} onClick={() => actions.zoomGraph(ZOOM_STEP, ...centre())}>
             +
           </button>
+          <button
+            type="button"
+            className="button ghost small"
+            title={canExpandAll ? 'Open every group' : `Too big to open at once (over ${formatCount(EXPAND_ALL_MAX)} ops): open groups one by one`}
+            disabled={!canExpandAll}
+            onClick={() => {
+              performance.mark('frost:graph-expand');
+              actions.setGraphExpanded(hierarchy.items.filter((it) => isExpandable(it)).map((it) => it.name));
+              fitNext.current = true;
+            }}
+          >
+            Expand all
+          </button>
           <button type="button" className="button ghost small" title="Fit the graph in view" disabled={!scene} onClick={() => scene && actions.fitGraph(scene.bounds, size)}>
             Fit
           </button>
         </div>
       </div>
+      <div className="graph-stage">
       <svg
         ref={setSvg}
         className="graph-svg"
         role="img"
         aria-label="Graph drawing"
+        tabIndex={0}
+        aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown + - 0"
         aria-busy={lv.pending}
         data-state={scene ? 'drawn' : 'layout'}
         onPointerDown={onPointerDown}
@@ -174,43 +301,98 @@ function GraphView({ graph }: { graph: GraphIR }) {
         {viewport && visible && (
           <g transform={`translate(${viewport.x},${viewport.y}) scale(${viewport.k})`}>
             {frames.map((b) => (
-              <Frame key={b.id} box={b} item={hierarchy.items[b.id] as HierarchyItem} labels={labels} />
+              <Frame key={b.id} box={b} item={hierarchy.items[b.id] as HierarchyItem} labels={labels} dim={dimmed(b.id)} />
             ))}
             <g className="gv-edges">
-              {visible.edges.map((e) => (
-                <Edge key={e.key} edge={e} />
-              ))}
+              {visible.edges.map((e) => {
+                const key = `${e.edge.from}>${e.edge.to}`;
+                const cut = cuts.has(key);
+                // Edges leaving one box share their first stretch: one cut mark there is enough.
+                const firstCut = cut && !cutMarked.has(e.edge.from);
+                if (cut) cutMarked.add(e.edge.from);
+                return (
+                  <Edge
+                    key={e.key}
+                    edge={e}
+                    label={edgeLabels ? edgeLabel(hierarchy, e.edge) : null}
+                    cut={cut}
+                    cutMark={firstCut}
+                    dim={focused !== null && !focused.edges.has(key)}
+                  />
+                );
+              })}
             </g>
             {leaves.map((b) =>
               b.kind === 'op' ? (
-                <OpNode key={b.id} box={b} h={hierarchy} selected={selected} labels={labels} />
+                <OpNode key={b.id} box={b} h={hierarchy} selected={selected} labels={labels} dim={dimmed(b.id)} />
               ) : (
-                <GroupBox key={b.id} box={b} item={hierarchy.items[b.id] as HierarchyItem} labels={labels} />
+                <GroupBox key={b.id} box={b} item={hierarchy.items[b.id] as HierarchyItem} labels={labels} dim={dimmed(b.id)} />
               ),
             )}
           </g>
         )}
       </svg>
+      {showMinimap && scene && viewport && size.width > 0 && <Minimap scene={scene} viewport={viewport} size={size} />}
+      {showLegend && <Legend graph={graph} />}
+      {focus && (
+        <div className="gv-focus-bar" role="status" aria-label="Focus mode">
+          <span className="small">
+            Focus on <b className="mono">{focus.node}</b>: {plural(focused?.nodes.size ?? 0, 'node')} within
+          </span>
+          <button type="button" className="button ghost small" aria-label="Fewer hops" disabled={focus.hops <= 1} onClick={() => actions.setGraphFocus(focus.node, focus.hops - 1)}>
+            −
+          </button>
+          <span className="small">{plural(focus.hops, 'hop')}</span>
+          <button type="button" className="button ghost small" aria-label="More hops" disabled={focus.hops >= 5} onClick={() => actions.setGraphFocus(focus.node, focus.hops + 1)}>
+            +
+          </button>
+          <button type="button" className="button small" onClick={() => actions.setGraphFocus(null)}>
+            Exit focus (Esc)
+          </button>
+        </div>
+      )}
+      </div>
     </div>
   );
 }
 
-function onActivate(fn: () => void) {
+/**
+ * Performance marks for measurement (e2e prints them; no test asserts a time): `frost:graph-drawn`
+ * once each new layout has been committed and painted (rAF, then the task after the paint).
+ */
+function useDrawnMark(scene: unknown): void {
+  useEffect(() => {
+    if (!scene) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const raf = requestAnimationFrame(() => {
+      timer = setTimeout(() => performance.mark('frost:graph-drawn'), 0);
+    });
+    return () => {
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
+  }, [scene]);
+}
+
+/** Enter/Space run `fn`; `more` maps other keys (→ opens a group, ← closes one). */
+function onActivate(fn: () => void, more: Record<string, () => void> = {}) {
   return (e: KeyboardEvent) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      fn();
-    }
+    const run = e.key === 'Enter' || e.key === ' ' ? fn : more[e.key];
+    if (!run) return;
+    e.preventDefault();
+    e.stopPropagation();
+    run();
   };
 }
 
 /** An open group: a framed container whose header closes it. */
-function Frame({ box, item, labels }: { box: DrawBox; item: HierarchyItem; labels: boolean }) {
+function Frame({ box, item, labels, dim }: { box: DrawBox; item: HierarchyItem; labels: boolean; dim: boolean }) {
   const collapse = () => actions.collapseGraphGroup(item.name);
   return (
-    <g className={`gv-frame${box.side ? ' gv-side' : ''}${item.depth % 2 === 0 ? ' gv-even' : ''}`} data-group={item.name} data-open="true">
-      <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={8} className="gv-frame-body" />
-      <g className="gv-frame-header" role="button" tabIndex={0} aria-expanded="true" aria-label={`Collapse ${item.name}`} onClick={collapse} onKeyDown={onActivate(collapse)}>
+    <g className={`gv-frame${box.side ? ' gv-side' : ''}${item.depth % 2 === 0 ? ' gv-even' : ''}${dim ? ' gv-unfocused' : ''}`} data-group={item.name} data-open="true">
+      {/* Double-clicking an open group's background closes it too. */}
+      <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={8} className="gv-frame-body" onDoubleClick={collapse} />
+      <g className="gv-frame-header" role="button" tabIndex={0} aria-expanded="true" aria-label={`Collapse ${item.name}`} onClick={collapse} onKeyDown={onActivate(collapse, { ArrowLeft: collapse })}>
         <title>{`${item.name} · ${plural(item.nodeCount, 'op')} (click to collapse)`}</title>
         <rect x={box.x} y={box.y} width={box.width} height={22} rx={8} className="gv-frame-head" />
         {labels && (
@@ -224,13 +406,18 @@ function Frame({ box, item, labels }: { box: DrawBox; item: HierarchyItem; label
 }
 
 /** A closed group or series: a box with its size; click to open. */
-function GroupBox({ box, item, labels }: { box: DrawBox; item: HierarchyItem; labels: boolean }) {
-  const expand = () => actions.expandGraphGroup(item.name);
+function GroupBox({ box, item, labels, dim }: { box: DrawBox; item: HierarchyItem; labels: boolean; dim: boolean }) {
+  // The freeze preview: a closed scope without any kept node is dropped whole, so it is dimmed.
+  const dropped = useFrost((s) => item.kind === 'group' && s.freezePreview?.keptScopes !== undefined && !s.freezePreview.keptScopes.has(item.name) && !s.freezePreview.kept?.has(item.name));
+  const expand = () => {
+    performance.mark('frost:graph-expand');
+    actions.expandGraphGroup(item.name);
+  };
   const count = `+${formatCount(item.nodeCount)}`;
   const sub = item.seriesSize > 0 ? `×${item.seriesSize} · ${count} ops` : `${count} ops`;
   return (
     <g
-      className={`gv-group${item.kind === 'series' ? ' gv-series' : ''}${box.side ? ' gv-side' : ''}${item.aux === 'pipeline' ? ' gv-queue' : ''}`}
+      className={`gv-group${item.kind === 'series' ? ' gv-series' : ''}${box.side ? ' gv-side' : ''}${item.aux === 'pipeline' ? ' gv-queue' : ''}${dim ? ' gv-unfocused' : ''}${dropped ? ' gv-dropped' : ''}`}
       data-group={item.name}
       data-open="false"
       role="button"
@@ -238,7 +425,7 @@ function GroupBox({ box, item, labels }: { box: DrawBox; item: HierarchyItem; la
       aria-expanded="false"
       aria-label={`Expand ${item.name}`}
       onClick={expand}
-      onKeyDown={onActivate(expand)}
+      onKeyDown={onActivate(expand, { ArrowRight: expand })}
     >
       <title>{`${item.name} · ${plural(item.nodeCount, 'op')}${item.aux ? ` · ${item.aux}` : ''} (click to expand)`}</title>
       {item.kind === 'series' && <rect x={box.x + 4} y={box.y + 4} width={box.width} height={box.height} rx={6} className="gv-stack" />}
@@ -263,22 +450,28 @@ function BoxLabels({ box, label, sub, top, gap, subClass }: { box: DrawBox; labe
   );
 }
 
-function OpNode({ box, h, selected, labels }: { box: DrawBox; h: Hierarchy; selected: string | null; labels: boolean }) {
+function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy; selected: string | null; labels: boolean; dim: boolean }) {
+  // The freeze preview's kept set: nodes the frozen graph drops are drawn dimmed.
+  const kept = useFrost((s) => s.freezePreview?.kept);
   const item = h.items[box.id] as HierarchyItem;
   const node = h.graph.nodes[item.node];
   if (!node) return null;
   const select = () => actions.selectNode(node.name);
+  const focusHere = () => actions.setGraphFocus(node.name);
+  const parent = h.items[item.parent] as HierarchyItem;
+  const collapseParent = () => parent.kind !== 'root' && actions.collapseGraphGroup(parent.name);
   const isSelected = selected === node.name;
   return (
     <g
-      className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}`}
+      className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}${dim ? ' gv-unfocused' : ''}${kept && !kept.has(node.name) ? ' gv-dropped' : ''}`}
       data-node-name={node.name}
       role="button"
       tabIndex={0}
       aria-pressed={isSelected}
       aria-label={`${node.name} (${node.op})`}
       onClick={select}
-      onKeyDown={onActivate(select)}
+      onDoubleClick={focusHere}
+      onKeyDown={onActivate(select, { f: focusHere, ArrowLeft: collapseParent })}
     >
       <title>{`${node.name}\n${node.op}${node.pipeline ? ' · queue pipeline' : ''}`}</title>
       <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={10} className="gv-op-body" />
@@ -287,13 +480,37 @@ function OpNode({ box, h, selected, labels }: { box: DrawBox; h: Hierarchy; sele
   );
 }
 
-function Edge({ edge }: { edge: DrawEdge }) {
+/**
+ * An aggregated edge. Its shape label sits just above the arrowhead, in the gap between ranks
+ * (so it never lies on a box); a queue cut is a red bar across the edge just below the dequeue.
+ */
+function Edge({ edge, label, cut, cutMark, dim }: { edge: DrawEdge; label: string | null; cut: boolean; cutMark: boolean; dim: boolean }) {
   const controlOnly = edge.edge.data === 0;
   const width = controlOnly ? 1 : Math.min(3, 1 + Math.log2(edge.edge.data) * 0.5);
+  const end = edge.points[edge.points.length - 1];
+  const before = edge.points[edge.points.length - 2];
+  const fromLeft = end !== undefined && before !== undefined && before.x <= end.x;
+  const cutAt = cutMark ? pointAtDistance(edge.points, 9) : null;
   return (
-    <path d={edgePathD(edge.points)} className={`gv-edge${controlOnly ? ' gv-control' : ''}`} strokeWidth={width} markerEnd="url(#gv-arrow)">
-      <title>{`${edge.edge.data} data, ${edge.edge.control} control`}</title>
-    </path>
+    <g className={`gv-edge-g${dim ? ' gv-unfocused' : ''}`} data-cut={cut ? 'true' : undefined}>
+      <path d={edgePathD(edge.points)} className={`gv-edge${controlOnly ? ' gv-control' : ''}`} strokeWidth={width} markerEnd="url(#gv-arrow)">
+        <title>{`${edge.edge.data} data, ${edge.edge.control} control${cut ? ' · cut here by freezing (the dequeue becomes a placeholder)' : ''}`}</title>
+      </path>
+      {label !== null && end && (
+        <text x={end.x + (fromLeft ? -5 : 5)} y={end.y - 7} textAnchor={fromLeft ? 'end' : 'start'} className="gv-edge-label">
+          {label}
+        </text>
+      )}
+      {cutAt && (
+        <g className="gv-cut" transform={`translate(${cutAt.x},${cutAt.y})`}>
+          <title>Freezing cuts the graph here: the dequeue's output becomes a placeholder.</title>
+          <line x1={-9} y1={0} x2={9} y2={0} className="gv-cut-bar" />
+          <text x={11} y={4} className="gv-cut-glyph">
+            ✂
+          </text>
+        </g>
+      )}
+    </g>
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, formatBytes, formatNumber, formatShape, plural } from './format.js';
+import { baseName, formatBytes, formatNumber, formatShape, parseShapeText, plural } from './format.js';
 
 describe('format', () => {
   it('formats bytes like the CLI', () => {
@@ -24,5 +24,19 @@ describe('format', () => {
     expect(baseName('C:\\runs\\train\\')).toBe('train');
     expect(plural(1, 'node')).toBe('1 node');
     expect(plural(2500, 'match', 'matches')).toBe('2,500 matches');
+  });
+});
+
+describe('parseShapeText (the editable placeholder shape)', () => {
+  it('reads brackets, x-separated dims, ? and -1 as unknown, ? alone as unknown rank; refuses the rest', () => {
+    expect(parseShapeText('[-1, 64]')).toEqual([-1, 64]);
+    expect(parseShapeText(' 8x64 ')).toEqual([8, 64]);
+    expect(parseShapeText('[?, 4]')).toEqual([-1, 4]);
+    expect(parseShapeText('[]')).toEqual([]);
+    expect(parseShapeText('?')).toBeNull();
+    expect(parseShapeText('[a, 4]')).toBeUndefined();
+    expect(parseShapeText('[-2]')).toBeUndefined();
+    // What the panel shows (formatShape, ? as -1) reads back unchanged.
+    expect(parseShapeText(formatShape([-1, 784]).replace(/\?/g, '-1'))).toEqual([-1, 784]);
   });
 });

@@ -8,6 +8,17 @@ export function formatShape(shape: readonly number[] | null | undefined): string
   return `[${shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
 }
 
+/** "[-1, 64]", "-1x64", "?" (unknown rank) → dims (-1 unknown) or null; undefined when it is not a shape. */
+export function parseShapeText(text: string): number[] | null | undefined {
+  const t = text.trim();
+  if (t === '?' || t.toLowerCase() === 'unknown') return null;
+  const inner = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
+  if (inner.trim() === '') return [];
+  const dims = inner.split(/[,x×]/).map((d) => d.trim());
+  if (dims.some((d) => !/^(-1|\?|\d+)$/.test(d))) return undefined;
+  return dims.map((d) => (d === '?' || d === '-1' ? -1 : Number(d)));
+}
+
 /** A statistic for display: up to 6 significant digits, exponent for very large/small values. */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);

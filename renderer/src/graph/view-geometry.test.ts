@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import type { ViewLayout } from '../workers/layout/layout.js';
 import { buildHierarchy } from './hierarchy.js';
-import { clampZoom, cullScene, edgePathD, fitText, fitViewport, flattenLayout, intersects, MAX_ZOOM, visibleWorld, zoomAround } from './view-geometry.js';
+import { centreAt, centreOn, clampZoom, contains, cullScene, edgePathD, fitText, fitViewport, flattenLayout, intersects, MAX_ZOOM, minimapTransform, pointAlong, pointAtDistance, REVEAL_MIN_ZOOM, visibleWorld, zoomAround } from './view-geometry.js';
 
 describe('viewport math', () => {
   it('fits bounds centred with padding, never past the fit cap', () => {
@@ -68,7 +68,7 @@ describe('flattenLayout', () => {
         { id: g, key: 'k', width: 150, height: 120, mode: 'dagre', auxEdges: { data: 0, control: 0 }, children: [{ id: a!, x: 12, y: 30, width: 50, height: 30, open: false, side: false }, { id: b!, x: 12, y: 80, width: 50, height: 30, open: false, side: false }], edges: [{ from: a!, to: b!, data: 1, control: 0, points: [{ x: 37, y: 60 }, { x: 37, y: 80 }] }] },
       ],
       computed: [],
-      stats: { dagreCalls: 0, gridCalls: 0, cacheHits: 0, ms: 0 },
+      stats: { dagreCalls: 0, layeredCalls: 0, gridCalls: 0, cacheHits: 0, ms: 0 },
     };
     const scene = flattenLayout(layout, h);
     expect(scene.boxes.map((bx) => [bx.id, bx.kind, bx.x, bx.y])).toEqual([
@@ -79,5 +79,30 @@ describe('flattenLayout', () => {
     ]);
     expect(scene.edges.find((e) => e.edge.from === a)?.points).toEqual([{ x: 137, y: 110 }, { x: 137, y: 130 }]);
     expect(scene.bounds).toEqual({ x: 0, y: 0, width: 300, height: 200 });
+  });
+});
+
+describe('reveal, minimap and edge label geometry', () => {
+  it('centres a rect, zooming in to a readable scale only when needed', () => {
+    const size = { width: 800, height: 600 };
+    expect(centreOn({ x: 100, y: 100, width: 50, height: 20 }, size, 0.2)).toEqual({ k: REVEAL_MIN_ZOOM, x: 400 - 125 * REVEAL_MIN_ZOOM, y: 300 - 110 * REVEAL_MIN_ZOOM });
+    expect(centreOn({ x: 0, y: 0, width: 10, height: 10 }, size, 2)).toEqual({ k: 2, x: 390, y: 290 });
+    expect(contains({ x: 0, y: 0, width: 10, height: 10 }, { x: 2, y: 2, width: 8, height: 8 })).toBe(true);
+    expect(contains({ x: 0, y: 0, width: 10, height: 10 }, { x: 2, y: 2, width: 9, height: 8 })).toBe(false);
+  });
+
+  it('finds the point halfway along a polyline', () => {
+    expect(pointAlong([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }], 0.5)).toEqual({ x: 10, y: 0 });
+    expect(pointAlong([{ x: 0, y: 0 }, { x: 0, y: 8 }], 0.25)).toEqual({ x: 0, y: 2 });
+    expect(pointAlong([], 0.5)).toEqual({ x: 0, y: 0 });
+    expect(pointAtDistance([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }], 12)).toEqual({ x: 10, y: 2 });
+    expect(pointAtDistance([{ x: 0, y: 0 }, { x: 10, y: 0 }], 50)).toEqual({ x: 10, y: 0 });
+  });
+
+  it('fits the world into the minimap and maps a minimap point back to a centred viewport', () => {
+    const t = minimapTransform({ x: 0, y: 0, width: 1000, height: 500 }, { width: 208, height: 208 }, 4);
+    expect(t.k).toBeCloseTo(0.2);
+    expect(t.y).toBeCloseTo(54);
+    expect(centreAt({ x: 0, y: 0, k: 2 }, 100, 50, { width: 800, height: 600 })).toEqual({ k: 2, x: 200, y: 200 });
   });
 });

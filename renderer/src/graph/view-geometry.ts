@@ -149,3 +149,59 @@ export function fitText(text: string, px: number, charPx = 6.8): string {
   const max = Math.max(1, Math.floor(px / charPx));
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
+
+/** Zoom used when jumping to a node that is shown too small to read. */
+export const REVEAL_MIN_ZOOM = 0.9;
+
+/** The viewport centring `rect` in `size` at zoom `k` (raised to {@link REVEAL_MIN_ZOOM} when smaller, so the target is readable). */
+export function centreOn(rect: Rect, size: Size, k: number): Viewport {
+  const kk = clampZoom(Math.max(k, REVEAL_MIN_ZOOM));
+  return { k: kk, x: size.width / 2 - (rect.x + rect.width / 2) * kk, y: size.height / 2 - (rect.y + rect.height / 2) * kk };
+}
+
+/** Is `inner` wholly inside `outer`? */
+export function contains(outer: Rect, inner: Rect): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/** The point at fraction `t` (0…1) of the polyline's length. */
+export function pointAlong(points: readonly Point[], t: number): Point {
+  const first = points[0];
+  if (!first) return { x: 0, y: 0 };
+  let total = 0;
+  for (let i = 1; i < points.length; i++) total += Math.hypot((points[i] as Point).x - (points[i - 1] as Point).x, (points[i] as Point).y - (points[i - 1] as Point).y);
+  let want = total * Math.min(1, Math.max(0, t));
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i - 1] as Point;
+    const q = points[i] as Point;
+    const len = Math.hypot(q.x - p.x, q.y - p.y);
+    if (want <= len && len > 0) return { x: p.x + ((q.x - p.x) * want) / len, y: p.y + ((q.y - p.y) * want) / len };
+    want -= len;
+  }
+  return points[points.length - 1] as Point;
+}
+
+/** Scale and offset drawing world rect `bounds` into a `size` box (aspect kept, centred): minimap = world × k + (x, y). */
+export function minimapTransform(bounds: Rect, size: Size, padding = 4): Viewport {
+  if (bounds.width <= 0 || bounds.height <= 0) return { x: padding, y: padding, k: 1 };
+  const k = Math.min((size.width - 2 * padding) / bounds.width, (size.height - 2 * padding) / bounds.height);
+  return { k, x: (size.width - bounds.width * k) / 2 - bounds.x * k, y: (size.height - bounds.height * k) / 2 - bounds.y * k };
+}
+
+/** The viewport that puts world point (wx, wy) at the centre of a `size` canvas, zoom unchanged. */
+export function centreAt(vp: Viewport, wx: number, wy: number, size: Size): Viewport {
+  return { k: vp.k, x: size.width / 2 - wx * vp.k, y: size.height / 2 - wy * vp.k };
+}
+
+/** The point `d` units along the polyline from its start (clamped to its end). */
+export function pointAtDistance(points: readonly Point[], d: number): Point {
+  let left = Math.max(0, d);
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i - 1] as Point;
+    const q = points[i] as Point;
+    const len = Math.hypot(q.x - p.x, q.y - p.y);
+    if (left <= len && len > 0) return { x: p.x + ((q.x - p.x) * left) / len, y: p.y + ((q.y - p.y) * left) / len };
+    left -= len;
+  }
+  return points[points.length - 1] ?? { x: 0, y: 0 };
+}

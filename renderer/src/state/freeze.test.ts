@@ -179,3 +179,96 @@ describe('the freeze job', () => {
     expect(client.downloads).toEqual([]);
   });
 });
+
+describe('live preview and editable placeholders', () => {
+  const preview = (kept: string[]): Result<Res<'freeze:preview'>> => ({
+    ok: true,
+    value: { nodes: { before: 5, kept: kept.length, dropped: 5 - kept.length }, variablesFrozen: 1, bytes: 300, inputs: [{ name: 'x', dtype: 'float32', shape: [-1, 4], replaces: 'batch:0' }], cut: [], warnings: [], kept },
+  });
+
+  it('previews the chosen outputs, keeps the kept set for the graph, and drops answers for outputs since changed', async () => {
+    const reply = deferred<Result<Res<'freeze:preview'>>>();
+    const { actions, state, client } = await setup();
+    client.on('freeze:preview', () => reply.promise);
+    await actions.loadFreezePreview();
+    expect(client.callsTo('freeze:preview')).toEqual([]);
+    actions.addFreezeOutput('dense/MatMul');
+    const first = actions.loadFreezePreview();
+    expect(state().freezePreview?.status).toBe('loading');
+    actions.addFreezeOutput('x');
+    reply.resolve(preview(['dense/MatMul']));
+    await first;
+    expect(state().freezePreview?.status).toBe('loading');
+    client.on('freeze:preview', () => preview(['dense/MatMul', 'x', 'w']));
+    await actions.loadFreezePreview();
+    expect(client.callsTo('freeze:preview')).toEqual([
+      { sourceId: 's1', outputs: ['dense/MatMul'] },
+      { sourceId: 's1', outputs: ['dense/MatMul', 'x'] },
+    ]);
+    expect(state().freezePreview?.status).toBe('ready');
+    expect([...(state().freezePreview?.kept ?? [])]).toEqual(['dense/MatMul', 'x', 'w']);
+    expect([...(state().freezePreview?.keptScopes ?? [])]).toEqual(['dense']);
+    actions.removeFreezeOutput('x');
+    actions.removeFreezeOutput('dense/MatMul');
+    await actions.loadFreezePreview();
+    expect(state().freezePreview).toBeNull();
+  });
+
+  it('sends an edited placeholder with the preview and the freeze, one edit per tensor', async () => {
+    const { actions, state, client } = await setup();
+    client.on('freeze:preview', () => preview(['dense/MatMul']));
+    actions.addFreezeOutput('dense/MatMul');
+    actions.setFreezeInput({ tensor: 'batch:0', dtype: 'float32', shape: [8, 4] });
+    actions.setFreezeInput({ tensor: 'batch:0', dtype: 'float32', shape: [16, 4] });
+    expect(state().freezeInputs).toEqual([{ tensor: 'batch:0', dtype: 'float32', shape: [16, 4] }]);
+    await actions.loadFreezePreview();
+    await actions.runFreeze();
+    expect(client.callsTo('freeze:preview')).toEqual([{ sourceId: 's1', outputs: ['dense/MatMul'], inputs: [{ tensor: 'batch:0', dtype: 'float32', shape: [16, 4] }] }]);
+    expect(client.callsTo('freeze:run')).toEqual([{ sourceId: 's1', outputs: ['dense/MatMul'], jobId: 'job-1', inputs: [{ tensor: 'batch:0', dtype: 'float32', shape: [16, 4] }] }]);
+  });
+});
+
+describe('verify after a freeze', () => {
+  const verified: Res<'freeze:verify'> = {
+    backend: 'wasm',
+    ranIn: 'worker',
+    tolerance: 1e-5,
+    seed: 1,
+    batchSize: 2,
+    inputs: [{ name: 'x', original: 'batch:0', dtype: 'float32', shape: [2, 4], source: 'random' }],
+    outputs: [{ name: 'dense/MatMul', dtype: 'float32', shape: [2, 3], ranFrozen: true, ranOriginal: true, maxAbsDiff: 0, pass: true }],
+    frozen: { ran: true, unsupported: [] },
+    original: { ran: true, unsupported: [] },
+    pass: true,
+    ms: 12,
+  };
+
+  it('runs freeze:verify on the last freeze, follows its progress, and can be cancelled', async () => {
+    const reply = deferred<Result<Res<'freeze:verify'>>>();
+    const { actions, state, client } = await setup();
+    client.on('freeze:verify', () => reply.promise);
+    const stop = actions.listenToProgress();
+    await actions.runFreezeVerify();
+    expect(client.callsTo('freeze:verify')).toEqual([]);
+    actions.addFreezeOutput('dense/MatMul');
+    await actions.runFreeze();
+    const done = actions.runFreezeVerify();
+    expect(client.callsTo('freeze:verify')).toEqual([{ sourceId: 's1', downloadId: 'd1', jobId: 'job-2' }]);
+    client.progress({ jobId: 'job-2', done: 2, total: 5, message: 'Running the original graph…' });
+    expect(state().freezeVerify).toMatchObject({ status: 'running', done: 2, total: 5, message: 'Running the original graph…' });
+    reply.resolve({ ok: true, value: verified });
+    await done;
+    expect(state().freezeVerify).toMatchObject({ status: 'done', downloadId: 'd1', result: { pass: true, outputs: [{ maxAbsDiff: 0 }] } });
+
+    const again = deferred<Result<Res<'freeze:verify'>>>();
+    client.on('freeze:verify', () => again.promise);
+    const second = actions.runFreezeVerify();
+    await actions.cancelFreezeVerify();
+    expect(client.callsTo('job:cancel')).toEqual([{ jobId: 'job-3' }]);
+    again.resolve({ ok: false, error: { code: 'CANCELLED', message: 'Verify was cancelled.' } });
+    await second;
+    expect(state().freezeVerify?.status).toBe('cancelled');
+    expect(state().banners).toEqual([]);
+    stop();
+  });
+});

@@ -11,6 +11,20 @@ function setup() {
 }
 
 describe('graph view state', () => {
+  it('enters focus mode on a node, keeps the hop count when moving to another node, clamps it, and leaves', () => {
+    const { actions, state } = setup();
+    expect(state().graphFocus).toBeNull();
+    actions.setGraphFocus('dnn/MatMul');
+    expect(state().graphFocus).toEqual({ node: 'dnn/MatMul', hops: 1 });
+    actions.setGraphFocus('dnn/MatMul', 3);
+    actions.setGraphFocus('softmax');
+    expect(state().graphFocus).toEqual({ node: 'softmax', hops: 3 });
+    actions.setGraphFocus('softmax', 99);
+    expect(state().graphFocus?.hops).toBe(5);
+    actions.setGraphFocus(null);
+    expect(state().graphFocus).toBeNull();
+  });
+
   it('starts on the outline tab with nothing decided, and switches tabs', () => {
     const { actions, state } = setup();
     expect(state()).toMatchObject({ centreTab: 'outline', graphExpanded: null, graphViewport: null });

@@ -3,6 +3,8 @@
  * Components read it through narrow selectors; only the actions in ./slices change it.
  */
 import type { AppInfo, FreezeRunResult, InputSuggestion, OutputSuggestion, RecentEntry, TensorSummary } from '../../../shared/ipc/contract.js';
+import type { FreezeInputOverride, FreezePreview } from '../../../shared/model/freeze-preview.js';
+import type { VerifyFreezeResult } from '../../../shared/model/verify-freeze.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 
@@ -84,6 +86,8 @@ export interface GraphViewSlice {
   graphViewport: { x: number; y: number; k: number } | null;
   /** The last zoom/fit asked for by the menu or a shortcut; the canvas acts on each new `seq`. */
   graphCommand: { kind: GraphCommand; seq: number } | null;
+  /** Focus mode: only node `node`'s neighbourhood of `hops` edges shown bright (null: off). */
+  graphFocus: { node: string; hops: number } | null;
 }
 
 export type GraphCommand = 'zoom-in' | 'zoom-out' | 'fit';
@@ -142,11 +146,40 @@ export interface FreezeJob {
   delivery?: FreezeDelivery;
 }
 
+/** The live preview of the chosen outputs (`freeze:preview`), recomputed when they change. */
+export interface FreezePreviewState {
+  /** The outputs and placeholder edits it was computed for. */
+  key: string;
+  status: 'loading' | 'ready' | 'error';
+  value?: FreezePreview;
+  /** The original graph's nodes the freeze keeps; the graph dims the others. */
+  kept?: ReadonlySet<string>;
+  /** Every name scope holding a kept node (`dnn`, `dnn/logits`): closed groups outside it are dimmed. */
+  keptScopes?: ReadonlySet<string>;
+  problem?: ProblemJSON;
+}
+
+/** Verify of the last freeze (`freeze:verify`): both graphs run with tfjs, outputs compared. */
+export interface FreezeVerifyJob {
+  jobId: string;
+  downloadId: string;
+  status: JobStatus;
+  done: number;
+  total: number;
+  message: string;
+  result?: VerifyFreezeResult;
+  problem?: ProblemJSON;
+}
+
 export interface FreezeSlice {
   /** The outputs chosen for the next freeze, in the order they were added. */
   freezeOutputs: readonly string[];
   freezeSuggestions: FreezeSuggestions | null;
   freeze: FreezeJob | null;
+  /** Placeholders the user edited (dtype / shape), sent with the preview and the freeze. */
+  freezeInputs: readonly FreezeInputOverride[];
+  freezePreview: FreezePreviewState | null;
+  freezeVerify: FreezeVerifyJob | null;
 }
 
 export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice & GraphViewSlice & FreezeSlice;

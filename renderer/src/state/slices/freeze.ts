@@ -1,14 +1,24 @@
 import type { ProgressEvent } from '../../../../shared/ipc/contract.js';
-import type { FreezeJob, FreezeSlice } from '../types.js';
+import type { FreezeInputOverride } from '../../../../shared/model/freeze-preview.js';
+import type { FreezeJob, FreezeSlice, FreezeVerifyJob } from '../types.js';
 import type { ActionContext } from './context.js';
 import type { AppActions } from './app.js';
 import { randomJobId } from './jobs.js';
 
-export const freezeInitial = (): FreezeSlice => ({ freezeOutputs: [], freezeSuggestions: null, freeze: null });
+export const freezeInitial = (): FreezeSlice => ({ freezeOutputs: [], freezeSuggestions: null, freeze: null, freezeInputs: [], freezePreview: null, freezeVerify: null });
 
 export type FreezeActions = ReturnType<typeof createFreezeActions>;
 
-const isRunning = (job: FreezeJob | null): job is FreezeJob => job !== null && (job.status === 'running' || job.status === 'cancelling');
+/** Every name scope above the given node names: `a/b/c` → `a`, `a/b`. */
+export function scopesOf(names: readonly string[]): Set<string> {
+  const scopes = new Set<string>();
+  for (const n of names) {
+    for (let i = n.indexOf('/'); i > 0; i = n.indexOf('/', i + 1)) scopes.add(n.slice(0, i));
+  }
+  return scopes;
+}
+
+const isRunning = <J extends { status: FreezeJob['status'] }>(job: J | null): job is J => job !== null && (job.status === 'running' || job.status === 'cancelling');
 
 /**
  * Click-to-freeze: the outputs chosen in the UI, the ranked suggestions of the core
@@ -57,8 +67,9 @@ export function createFreezeActions(ctx: ActionContext, app: () => AppActions, n
     if (sourceId === null || freezeOutputs.length === 0 || isRunning(freeze)) return;
     const jobId = newJobId();
     const outputs = [...freezeOutputs];
-    ctx.set({ freeze: { jobId, sourceId, outputs, status: 'running', done: 0, total: 0, message: 'Starting…' } });
-    const res = await ctx.client.call('freeze:run', { sourceId, outputs, jobId });
+    const inputs = [...ctx.get().freezeInputs];
+    ctx.set({ freeze: { jobId, sourceId, outputs, status: 'running', done: 0, total: 0, message: 'Starting…' }, freezeVerify: null });
+    const res = await ctx.client.call('freeze:run', { sourceId, outputs, jobId, ...(inputs.length > 0 ? { inputs } : {}) });
     const cur = ctx.get().freeze;
     // Another source opened meanwhile (or another freeze started): this answer is stale.
     if (cur?.jobId !== jobId) return;
@@ -108,13 +119,95 @@ export function createFreezeActions(ctx: ActionContext, app: () => AppActions, n
     }
   }
 
-  /** Moves the bar of the running freeze; events of other jobs are ignored. */
+  /** The key of a preview: the outputs and the placeholder edits it depends on. */
+  function previewKey(): string {
+    const { sourceId, freezeOutputs, freezeInputs } = ctx.get();
+    return JSON.stringify([sourceId, freezeOutputs, freezeInputs]);
+  }
+
+  /**
+   * Recomputes the live preview for the chosen outputs (the panel calls it debounced). With no
+   * output there is nothing to preview; an answer for outputs since changed is dropped.
+   */
+  async function loadFreezePreview(): Promise<void> {
+    const { sourceId, freezeOutputs, freezeInputs, freezePreview } = ctx.get();
+    if (sourceId === null || freezeOutputs.length === 0) {
+      if (freezePreview !== null) ctx.set({ freezePreview: null });
+      return;
+    }
+    const key = previewKey();
+    if (freezePreview?.key === key && freezePreview.status !== 'error') return;
+    // While it loads, the last preview stays on screen (no flicker of the dimmed graph).
+    const last = freezePreview?.status === 'ready' ? { value: freezePreview.value, kept: freezePreview.kept, keptScopes: freezePreview.keptScopes } : {};
+    ctx.set({ freezePreview: { key, status: 'loading', ...last } });
+    const res = await ctx.client.call('freeze:preview', { sourceId, outputs: [...freezeOutputs], ...(freezeInputs.length > 0 ? { inputs: [...freezeInputs] } : {}) });
+    if (previewKey() !== key) return;
+    if (res.ok) ctx.set({ freezePreview: { key, status: 'ready', value: res.value, kept: new Set(res.value.kept), keptScopes: scopesOf(res.value.kept) } });
+    else ctx.set({ freezePreview: { key, status: 'error', problem: res.error } });
+  }
+
+  /** Sets the dtype / shape of one placeholder for the next preview and freeze (replacing an earlier edit of it). */
+  function setFreezeInput(edit: FreezeInputOverride): void {
+    const rest = ctx.get().freezeInputs.filter((i) => i.tensor !== edit.tensor);
+    ctx.set({ freezeInputs: [...rest, edit] });
+  }
+
+  /**
+   * Runs Verify on the last finished freeze; resolves when the job has ended. Without a batch
+   * size the core uses the batch the training graph recorded (else 2).
+   */
+  async function runFreezeVerify(options: { batchSize?: number } = {}): Promise<void> {
+    const { freeze, freezeVerify } = ctx.get();
+    if (freeze?.status !== 'done' || !freeze.result || isRunning(freezeVerify)) return;
+    const jobId = newJobId();
+    const { downloadId } = freeze.result;
+    ctx.set({ freezeVerify: { jobId, downloadId, status: 'running', done: 0, total: 0, message: 'Starting…' } });
+    const res = await ctx.client.call('freeze:verify', { sourceId: freeze.sourceId, downloadId, jobId, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) });
+    const cur = ctx.get().freezeVerify;
+    if (cur?.jobId !== jobId) return;
+    if (res.ok) ctx.set({ freezeVerify: { ...cur, status: 'done', done: cur.total, message: '', result: res.value } });
+    else if (res.error.code === 'CANCELLED') ctx.set({ freezeVerify: { ...cur, status: 'cancelled' } });
+    else {
+      ctx.set({ freezeVerify: { ...cur, status: 'failed', problem: res.error } });
+      app().reportProblem('Could not verify the frozen graph', res.error);
+    }
+  }
+
+  async function cancelFreezeVerify(): Promise<void> {
+    const job = ctx.get().freezeVerify;
+    if (!isRunning(job) || job.status === 'cancelling') return;
+    ctx.set({ freezeVerify: { ...job, status: 'cancelling' } });
+    const res = await ctx.client.call('job:cancel', { jobId: job.jobId });
+    if (!res.ok) app().reportProblem('Could not cancel Verify', res.error);
+  }
+
+  function applyVerifyProgress(e: ProgressEvent): void {
+    const job: FreezeVerifyJob | null = ctx.get().freezeVerify;
+    if (!isRunning(job) || e.jobId !== job.jobId) return;
+    ctx.set({ freezeVerify: { ...job, done: e.done, total: e.total, message: e.message } });
+  }
+
+  /** Moves the bar of the running freeze (or Verify); events of other jobs are ignored. */
   function applyFreezeProgress(e: ProgressEvent): void {
+    applyVerifyProgress(e);
     const job = ctx.get().freeze;
     if (!isRunning(job) || e.jobId !== job.jobId) return;
     if (e.total === job.total && e.done < job.done) return;
     ctx.set({ freeze: { ...job, done: e.done, total: e.total, message: e.message } });
   }
 
-  return { addFreezeOutput, removeFreezeOutput, toggleFreezeOutput, loadFreezeSuggestions, runFreeze, cancelFreeze, deliverFrozen, applyFreezeProgress };
+  return {
+    addFreezeOutput,
+    removeFreezeOutput,
+    toggleFreezeOutput,
+    loadFreezeSuggestions,
+    runFreeze,
+    cancelFreeze,
+    deliverFrozen,
+    applyFreezeProgress,
+    loadFreezePreview,
+    setFreezeInput,
+    runFreezeVerify,
+    cancelFreezeVerify,
+  };
 }

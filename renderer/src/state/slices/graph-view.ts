@@ -8,10 +8,10 @@ import { clampZoom, fitViewport, zoomAround, type Rect, type Size, type Viewport
 import type { CentreTab, GraphCommand, GraphViewSlice } from '../types.js';
 import type { ActionContext } from './context.js';
 
-export const graphViewInitial = (): GraphViewSlice => ({ centreTab: 'outline', graphExpanded: null, graphViewport: null, graphCommand: null });
+export const graphViewInitial = (): GraphViewSlice => ({ centreTab: 'outline', graphExpanded: null, graphViewport: null, graphCommand: null, graphFocus: null });
 
 /** The document part of the slice (reset on open). */
-export const graphViewDocumentDefaults = (): Pick<GraphViewSlice, 'graphExpanded' | 'graphViewport'> => ({ graphExpanded: null, graphViewport: null });
+export const graphViewDocumentDefaults = (): Pick<GraphViewSlice, 'graphExpanded' | 'graphViewport' | 'graphFocus'> => ({ graphExpanded: null, graphViewport: null, graphFocus: null });
 
 export type GraphViewActions = ReturnType<typeof createGraphViewActions>;
 
@@ -69,5 +69,10 @@ export function createGraphViewActions(ctx: ActionContext) {
   /** Shows all of `bounds` in a canvas of `size`. */
   const fitGraph = (bounds: Rect, size: Size): void => ctx.set({ graphViewport: fitViewport(bounds, size) });
 
-  return { setCentreTab, requestGraphCommand, initGraphExpansion, expandGraphGroup, collapseGraphGroup, toggleGraphGroup, setGraphExpanded, setGraphViewport, panGraph, zoomGraph, fitGraph };
+  /** Focus mode on node `node` (its neighbourhood of `hops` edges); null leaves focus mode. */
+  function setGraphFocus(node: string | null, hops = ctx.get().graphFocus?.hops ?? 1): void {
+    ctx.set({ graphFocus: node === null ? null : { node, hops: Math.max(1, Math.min(5, Math.round(hops))) } });
+  }
+
+  return { setGraphFocus, setCentreTab, requestGraphCommand, initGraphExpansion, expandGraphGroup, collapseGraphGroup, toggleGraphGroup, setGraphExpanded, setGraphViewport, panGraph, zoomGraph, fitGraph };
 }

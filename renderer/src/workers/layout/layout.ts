@@ -14,6 +14,7 @@
  */
 import type dagreModule from '@dagrejs/dagre';
 import type { ChildEdge, Hierarchy, HierarchyItem } from '../../graph/hierarchy.js';
+import { LAYERED_MAX_EDGES, LAYERED_MAX_NODES, layeredLayout } from './layered.js';
 
 /** The dagre module (passed in so tests and the worker choose the instance). */
 export type Dagre = typeof dagreModule;
@@ -52,6 +53,8 @@ export interface LayoutOptions {
   sideGap: number;
   /** Cached group layouts kept (least recently used dropped first). */
   cacheSize: number;
+  /** Small groups: Frost's own layered layout (fast, see layered.ts) or dagre like the big ones. */
+  smallLayout: 'layered' | 'dagre';
 }
 
 export const DEFAULT_LAYOUT_OPTIONS: LayoutOptions = {
@@ -63,6 +66,7 @@ export const DEFAULT_LAYOUT_OPTIONS: LayoutOptions = {
   header: 24,
   sideGap: 40,
   cacheSize: 4000,
+  smallLayout: 'layered',
 };
 
 export interface Point {
@@ -96,8 +100,8 @@ export interface GroupLayout {
   key: string;
   width: number;
   height: number;
-  /** How the main children were placed: dagre, a column (a chain), a grid (no edges, or too big for dagre). */
-  mode: 'dagre' | 'column' | 'grid' | 'empty';
+  /** How the main children were placed: dagre, the small layered layout, a column (a chain), a grid (no edges, or too big for dagre). */
+  mode: 'dagre' | 'layered' | 'column' | 'grid' | 'empty';
   children: ChildBox[];
   edges: EdgePath[];
   /** Edges between a main child and an auxiliary one, not drawn (side mode) or dropped (hide mode). */
@@ -111,7 +115,7 @@ export interface ViewLayout {
   groups: GroupLayout[];
   /** Ids of the groups laid out for this call (cache misses), children before parents. */
   computed: number[];
-  stats: { dagreCalls: number; gridCalls: number; cacheHits: number; ms: number };
+  stats: { dagreCalls: number; layeredCalls: number; gridCalls: number; cacheHits: number; ms: number };
 }
 
 /** A layout in progress (see {@link LayoutEngine.start}). */
@@ -137,8 +141,8 @@ export function leafSize(item: HierarchyItem, sizing: LayoutOptions['sizing']): 
   if (sizing === 'fixed') return FIXED;
   const text = (s: string): number => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.ceil(s.length * CHAR_WIDTH) + 20));
   if (item.kind === 'op') return { width: Math.max(text(item.label), text(item.op ?? '')), height: OP_HEIGHT };
-  // Closed groups show a second line with their size: "1,234 ops" or "×400 · 30,000 ops".
-  const sub = `${item.seriesSize > 0 ? `×${item.seriesSize} · ` : ''}${item.nodeCount.toLocaleString('en')} ops`;
+  // Closed groups show a second line with their size: "+1,234 ops" or "×400 · +30,000 ops" (as GraphCanvas draws it).
+  const sub = `${item.seriesSize > 0 ? `×${item.seriesSize} · ` : ''}+${item.nodeCount.toLocaleString('en')} ops`;
   return { width: Math.max(text(item.label), text(sub)), height: GROUP_HEIGHT };
 }
 
@@ -154,7 +158,7 @@ function headerWidth(item: HierarchyItem, o: LayoutOptions): number {
 export class LayoutEngine {
   readonly options: LayoutOptions;
   /** Calls made so far, for tests and the status bar. */
-  readonly counters = { dagreCalls: 0, gridCalls: 0, cacheHits: 0 };
+  readonly counters = { dagreCalls: 0, layeredCalls: 0, gridCalls: 0, cacheHits: 0 };
   private readonly cache = new Map<string, GroupLayout>();
 
   constructor(
@@ -231,6 +235,7 @@ export class LayoutEngine {
         computed,
         stats: {
           dagreCalls: this.counters.dagreCalls - before.dagreCalls,
+          layeredCalls: this.counters.layeredCalls - before.layeredCalls,
           gridCalls: this.counters.gridCalls - before.gridCalls,
           cacheHits: this.counters.cacheHits - before.cacheHits,
           ms: performance.now() - t0,
@@ -285,6 +290,9 @@ export class LayoutEngine {
       } else if ((main.length >= FAST_PATH_MIN && edges.length === 0) || main.length > DAGRE_MAX_NODES || edges.length > DAGRE_MAX_EDGES) {
         mode = 'grid';
         r = this.grid(main, edges);
+      } else if (o.smallLayout === 'layered' && main.length <= LAYERED_MAX_NODES && edges.length <= LAYERED_MAX_EDGES) {
+        mode = 'layered';
+        r = this.layered(main, edges);
       } else {
         mode = 'dagre';
         r = this.dagreLayout(main, edges);
@@ -382,6 +390,24 @@ export class LayoutEngine {
     return { paths, width: maxX - minX, height: maxY - minY };
   }
 
+  /** The small-group layout of layered.ts; boxes get top-left positions relative to (0, 0). */
+  private layered(boxes: ChildBox[], edges: readonly ChildEdge[]): { paths: EdgePath[]; width: number; height: number } {
+    const o = this.options;
+    this.counters.layeredCalls++;
+    const at = new Map(boxes.map((b, i) => [b.id, i]));
+    const r = layeredLayout(
+      boxes,
+      edges.map((e) => ({ from: at.get(e.from) as number, to: at.get(e.to) as number })),
+      { nodesep: o.nodesep, ranksep: o.ranksep, edgesep: o.edgesep },
+    );
+    boxes.forEach((b, i) => {
+      const p = r.boxes[i] as { x: number; y: number };
+      b.x = p.x;
+      b.y = p.y;
+    });
+    return { paths: edges.map((e, i) => ({ ...e, points: r.paths[i] as Point[] })), width: r.width, height: r.height };
+  }
+
   /** A chain, top to bottom, centred; edges straight. */
   private column(boxes: ChildBox[], edges: readonly ChildEdge[]): { paths: EdgePath[]; width: number; height: number } {
     const o = this.options;
@@ -427,10 +453,12 @@ export class LayoutEngine {
 /**
  * Is the child's auxiliary status shown apart from its parent's main layout? Only the aux
  * children of a non-aux group are: inside an aux group (an open `gradients/`) everything is
- * laid out normally.
+ * laid out normally. Input pipelines never are: they feed the model (their dequeue is its
+ * input and where `frost freeze` cuts, docs/freezing.md), so they stay in the main flow, drawn
+ * in the queue colour with their edges into the model (issue #5).
  */
 function sidelined(parent: HierarchyItem, child: HierarchyItem, mode: AuxMode): boolean {
-  return mode !== 'inline' && child.aux !== null && parent.aux === null;
+  return mode !== 'inline' && child.aux !== null && child.aux !== 'pipeline' && parent.aux === null;
 }
 
 /**

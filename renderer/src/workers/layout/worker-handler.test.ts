@@ -43,7 +43,7 @@ describe('layout worker handler', () => {
     expect(r.type).toBe('layout');
     if (r.type !== 'layout') return;
     expect(r.layout.groups.map((g) => g.id)).toHaveLength(2);
-    expect(r.layout.stats.dagreCalls).toBe(2);
+    expect(r.layout.stats.dagreCalls + r.layout.stats.layeredCalls).toBe(2);
   });
 
   it('supersedes an older layout of the same graph and honours cancel', async () => {

@@ -1,0 +1,150 @@
+/**
+ * How fast the drawn graph view is, measured in the browser against the real `frost serve`, and
+ * what it looks like: prints numbers (never asserts a time: speed belongs to measurement, not to
+ * pass/fail) and writes screenshots to /tmp/frost-shots for a person to look at.
+ *
+ * - 30k-node TF1 training graph (bench/make_meta_30k.py, real TensorFlow, into a temp dir):
+ *   navigation → first drawn view (`frost:graph-drawn` mark), and expanding a group (the
+ *   `frost:graph-expand` mark to the next `frost:graph-drawn`). Skipped, with the reason
+ *   printed, where the TensorFlow venv is absent.
+ * - iris (744 nodes): first drawing, and "Expand all" → every node drawn.
+ * - the bundled demo.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { startServe } from './global-setup.js';
+import { repoDir } from './paths.js';
+
+/** Where the screenshots go (FROST_SHOTS overrides). */
+const SHOTS = process.env.FROST_SHOTS ?? '/tmp/frost-shots';
+const python = join(repoDir, '.venv-tf', 'bin', 'python');
+
+/** Start times (ms since navigation) of every performance mark named `name`. */
+async function marks(page: Page, name: string): Promise<number[]> {
+  return page.evaluate((n) => performance.getEntriesByName(n, 'mark').map((m) => m.startTime), name);
+}
+
+/** Clicks `click`, waits for `done`, and returns the ms from the app's expand mark to the next drawn mark. */
+async function expandTime(page: Page, click: () => Promise<void>, done: () => Promise<void>): Promise<number> {
+  const before = (await marks(page, 'frost:graph-drawn')).length;
+  await click();
+  await done();
+  await expect.poll(async () => (await marks(page, 'frost:graph-drawn')).length).toBeGreaterThan(before);
+  const expand = (await marks(page, 'frost:graph-expand')).at(-1) ?? NaN;
+  const drawn = (await marks(page, 'frost:graph-drawn')).filter((t) => t >= expand);
+  return (drawn[0] ?? NaN) - expand;
+}
+
+function report(line: string): void {
+  console.log(line);
+  test.info().annotations.push({ type: 'perf', description: line });
+}
+
+test.describe('graph view speed and looks', () => {
+  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+  test('30k-node training graph: first view and expanding a group', async ({ frost, page }) => {
+    test.skip(!existsSync(python), `SKIP 30k graph: no TensorFlow venv at ${python} (see README, Tests)`);
+    test.setTimeout(240_000);
+    const dir = mkdtempSync(join(tmpdir(), 'frost-30k-'));
+    try {
+      const made = execFileSync(python, [join(repoDir, 'bench', 'make_meta_30k.py'), join(dir, 'model.ckpt')], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' }, stdio: ['ignore', 'pipe', 'ignore'] });
+      report(`30k graph made: ${made.trim().split('\n').slice(1, 3).join('; ')}`);
+      const server = await startServe(dir);
+      try {
+        await page.goto(server.url);
+        await frost.canvas.graphTab.click();
+        await expect(frost.canvas.svg).toHaveAttribute('data-state', 'drawn', { timeout: 60_000 });
+        await expect.poll(async () => (await marks(page, 'frost:graph-drawn')).length, { timeout: 30_000 }).toBeGreaterThan(0);
+        const first = (await marks(page, 'frost:graph-drawn'))[0] ?? NaN;
+        report(`30k graph: navigation → first interactive drawn view ${first.toFixed(0)} ms (target ≤ 1500)`);
+        await page.screenshot({ path: join(SHOTS, '30k-first-view.png') });
+
+        // Expand the biggest closed non-auxiliary group on screen.
+        const closed = frost.canvas.svg.locator('g.gv-group[data-open="false"]:not(.gv-side)');
+        const names = await closed.evaluateAll((els) => els.map((e) => e.getAttribute('data-group') ?? ''));
+        expect(names.length).toBeGreaterThan(0);
+        const target = names.includes('residual') ? 'residual' : (names[0] as string);
+        const ms = await expandTime(
+          page,
+          () => frost.canvas.group(target, false).click(),
+          () => frost.canvas.group(target, true).waitFor(),
+        );
+        report(`30k graph: expanding "${target}" → drawn ${ms.toFixed(0)} ms (target ≤ 200)`);
+        await page.screenshot({ path: join(SHOTS, '30k-expanded.png') });
+
+        // One level deeper: the first closed group inside it (often a series of layers).
+        const innerNames = await frost.canvas.svg.locator(`g.gv-group[data-open="false"][data-group^="${target}/"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-group') ?? ''));
+        const inner = innerNames[0];
+        if (inner) {
+          const ms2 = await expandTime(
+            page,
+            () => frost.canvas.group(inner, false).click(),
+            () => frost.canvas.group(inner, true).waitFor(),
+          );
+          report(`30k graph: expanding "${inner}" → drawn ${ms2.toFixed(0)} ms (target ≤ 200)`);
+          await page.screenshot({ path: join(SHOTS, '30k-expanded-2.png') });
+        }
+        // Search and jump deep into it.
+        await frost.canvas.search.fill('layer_300/kernel/read');
+        const hit = page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first();
+        await hit.click();
+        await expect(frost.canvas.svg.locator('[aria-pressed="true"]')).toBeVisible();
+        await page.screenshot({ path: join(SHOTS, '30k-search-jump.png') });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('iris (744 nodes): first view and every node drawn', async ({ frost, page }) => {
+    await frost.open();
+    await frost.canvas.graphTab.click();
+    await frost.canvas.group('dnn', false).waitFor();
+    const first = (await marks(page, 'frost:graph-drawn'))[0] ?? NaN;
+    report(`iris: navigation → first drawn view ${first.toFixed(0)} ms`);
+    await page.screenshot({ path: join(SHOTS, 'iris-first-view.png') });
+    const all = await expandTime(
+      page,
+      () => frost.canvas.button('Expand all').click(),
+      () => frost.canvas.group('dnn/logits', true).waitFor(),
+    );
+    const ops = await frost.canvas.svg.locator('.gv-op').count();
+    report(`iris: Expand all → all 744 nodes laid out and drawn in ${all.toFixed(0)} ms (${ops} op boxes in view; target ≤ 600)`);
+    await page.screenshot({ path: join(SHOTS, 'iris-all-fit.png') });
+    // A readable close-up: jump to the logits layer.
+    await frost.canvas.search.fill('dnn/logits/MatMul');
+    await frost.canvas.result('dnn/logits/MatMul').click();
+    await expect(frost.canvas.node('dnn/logits/MatMul')).toHaveAttribute('aria-pressed', 'true');
+    await page.screenshot({ path: join(SHOTS, 'iris-logits-closeup.png') });
+  });
+
+  test('demo: default view and its input pipeline', async ({ frost, page }) => {
+    const demo = join(repoDir, 'dist', 'demo');
+    test.skip(!existsSync(demo), 'SKIP demo: dist/demo is missing (npm run build makes it)');
+    const server = await startServe(demo);
+    try {
+      await page.goto(server.url);
+      await frost.waitFor('ready');
+      await frost.canvas.graphTab.click();
+      await expect(frost.canvas.svg).toHaveAttribute('data-state', 'drawn');
+      await expect.poll(async () => (await marks(page, 'frost:graph-drawn')).length).toBeGreaterThan(0);
+      report(`demo: navigation → first drawn view ${((await marks(page, 'frost:graph-drawn'))[0] ?? NaN).toFixed(0)} ms`);
+      await frost.canvas.button('Legend').click();
+      await page.screenshot({ path: join(SHOTS, 'demo-first-view.png') });
+      await frost.canvas.button('Legend').click();
+      await frost.canvas.search.fill('probabilities');
+      await frost.canvas.result('probabilities').click();
+      await expect(frost.properties.title).toHaveText('probabilities');
+      await page.screenshot({ path: join(SHOTS, 'demo-probabilities.png') });
+    } finally {
+      await server.stop();
+    }
+  });
+});
