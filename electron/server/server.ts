@@ -99,6 +99,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onProgress: (e) => events.broadcast(e),
     ...(options.jobPaceMs ? { jobPaceMs: options.jobPaceMs } : {}),
   });
+  // The page opens the served path first thing; start parsing it while the browser loads.
+  if (options.initialPath !== undefined) service.preopen(options.initialPath);
 
   // Filled in once the port is known; until then nothing is accepted.
   let hosts: ReadonlySet<string> = new Set();

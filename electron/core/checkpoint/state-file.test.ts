@@ -103,6 +103,23 @@ describe('parseCheckpointState rules (§1.2)', () => {
     }
   });
 
+  it('prefers the copy beside the state file over an absolute path that still exists elsewhere', async () => {
+    const original = await mkdtemp(join(tmpdir(), 'frost-state-original-'));
+    const copy = await mkdtemp(join(tmpdir(), 'frost-state-copy-'));
+    try {
+      // A run folder copied off the training box: the state file keeps the old absolute paths.
+      for (const d of [original, copy]) await writeFile(join(d, 'm.ckpt-7.index'), '');
+      const s = await parseCheckpointState(`model_checkpoint_path: "${join(original, 'm.ckpt-7')}"`, copy);
+      expect(s.latest).toBe(join(copy, 'm.ckpt-7'));
+      // Without a local copy the absolute path is still followed.
+      const elsewhere = await parseCheckpointState(`model_checkpoint_path: "${join(original, 'm.ckpt-7')}"`, tmp);
+      expect(elsewhere.latest).toBe(join(original, 'm.ckpt-7'));
+    } finally {
+      await rm(original, { recursive: true, force: true });
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
   it('keeps V1 sharded glob patterns as patterns and finds their shards', async () => {
     const dir = join(tmp, 'v1');
     await mkdir(dir, { recursive: true });

@@ -54,17 +54,22 @@ function lastComponent(p: string): string {
 }
 
 /**
- * Relative paths are relative to the folder of the state file. An absolute path that is not
- * there (written on another machine; several fixtures carry macOS paths) falls back to the
- * same name in this folder (§1.2).
+ * Relative paths are relative to the folder of the state file. An absolute path (§1.2) is
+ * first looked up by its name in this folder: a folder copied off a training box keeps the
+ * old absolute paths, and the files beside the state file are the ones the user opened —
+ * even when the old location still exists (an earlier copy, a mounted share) with other
+ * data, or lies outside what `frost serve` may read. Only when this folder lacks that
+ * checkpoint is the absolute path itself used.
  */
 export async function resolveRecordedPrefix(recorded: string, folder: string): Promise<string> {
   if (!looksAbsolute(recorded)) return resolve(folder, recorded);
+  const local = join(resolve(folder), lastComponent(recorded));
+  if (await prefixExists(local)) return local;
   if (isAbsolute(recorded)) {
     const native = resolve(recorded);
     if (await prefixExists(native)) return native;
   }
-  return join(resolve(folder), lastComponent(recorded));
+  return local;
 }
 
 /** Interprets the text of a state file that lives in `folder`. */

@@ -212,3 +212,33 @@ describe('freeze:preview and freeze:verify (issue #6)', () => {
     await service.dispose();
   });
 });
+
+describe('opening ahead of the page', () => {
+  it('preopen: the first source:open of that path takes the parse already made; another path opens normally', async () => {
+    const graphDir = fixture('simple-model-freeze-oracle');
+    const opened: string[] = [];
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: (p) => (opened.push(p), true) });
+    service.preopen(graphDir);
+    const asked = opened.length; // the allow-list was asked for the preopened path (and its files)
+    expect(asked).toBeGreaterThan(0);
+    const r = (await service.handle('source:open', { path: graphDir })) as Result<OpenedSource>;
+    expect(r.ok && r.value.report.graph?.nodeCount).toBeGreaterThan(0);
+    // The graph IR was started in the background; graph:get answers it.
+    const g = await service.handle('graph:get', { sourceId: r.ok ? r.value.sourceId : '' });
+    expect(g.ok && g.value.nodes.length).toBe(r.ok ? r.value.report.graph?.nodeCount : -1);
+    // A later open of the same path parses again (the preopen is used once).
+    const before = opened.length;
+    expect((await service.handle('source:open', { path: graphDir })).ok).toBe(true);
+    expect(opened.length).toBeGreaterThan(before);
+    await service.dispose();
+  });
+
+  it('preopen of a path the allow-list refuses: that source:open answers the refusal', async () => {
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => false });
+    service.preopen(prefix);
+    const r = await service.handle('source:open', { path: prefix });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.code).toBe('FILE_UNREADABLE');
+    await service.dispose();
+  });
+});

@@ -158,7 +158,11 @@ function stemOf(name: string): string {
 }
 
 export class FrostService {
-  private readonly sources = new Map<string, { source: Source; graph?: GraphIR }>();
+  private readonly sources = new Map<string, { source: Source; graph?: Promise<GraphIR> }>();
+  /** The initial path opened ahead of the page's first `source:open` (see preopen). */
+  private preopened: { path: string; source: Promise<Source> } | undefined;
+  /** Graph IRs started before their source was registered (preopen). */
+  private readonly earlyGraphs = new WeakMap<Source, Promise<GraphIR>>();
   private readonly jobs = new Map<string, { controller: AbortController; sourceId?: string }>();
   /** Cancels that arrived before their job started (over HTTP the two calls can overtake each other). */
   private readonly earlyCancels = new Set<string>();
@@ -339,9 +343,36 @@ export class FrostService {
     // Files the open reads by itself (the state file's checkpoint, shards, graph) are judged
     // by the same allow-list as the path asked for: symlinks and absolute paths cannot escape.
     const allowFile = (file: string): boolean | Promise<boolean> => this.options.allowPath(file);
-    const source = await openSource(path, step === undefined ? { allowFile } : { step, allowFile });
+    const pre = this.preopened;
+    this.preopened = undefined;
+    const source = pre && pre.path === path && step === undefined
+      ? await pre.source
+      : await openSource(path, step === undefined ? { allowFile } : { step, allowFile });
+    if (pre && pre.path !== path) void pre.source.then((s) => s.close(), () => undefined);
     this.options.recent?.add(path);
     return this.register(source);
+  }
+
+  /**
+   * Starts opening `path` before anyone asks (`frost serve PATH`: the page will open it as
+   * soon as it loads), so the first `source:open` of that path finds the parse under way or
+   * done. Any other first open discards it. Errors surface from that `source:open`.
+   */
+  preopen(pathIn: string): void {
+    const path = resolve(pathIn);
+    const allowFile = (file: string): boolean | Promise<boolean> => this.options.allowPath(file);
+    const source = Promise.resolve(this.options.allowPath(path)).then((ok) => {
+      if (!ok) throw new FrostError('FILE_UNREADABLE', `${path} is outside the folders this Frost server may read.`, { file: path });
+      return openSource(path, { allowFile });
+    });
+    // The IR the page asks for next is built right away too.
+    source.then((s) => {
+      if (!s.graph) return;
+      const ir = this.buildGraph(s);
+      ir.catch(() => undefined);
+      this.earlyGraphs.set(s, ir);
+    }, () => undefined);
+    this.preopened = { path, source };
   }
 
   /**
@@ -378,11 +409,21 @@ export class FrostService {
       }
     }
     const sourceId = randomUUID();
-    this.sources.set(sourceId, { source });
+    const early = this.earlyGraphs.get(source);
+    const entry: { source: Source; graph?: Promise<GraphIR> } = early ? { source, graph: early } : { source };
+    this.sources.set(sourceId, entry);
+    // The page asks for the graph right after the report: start building its IR now, on the
+    // next turn, so it overlaps the report's trip to the page (a 30k-node IR takes ~0.3 s).
+    if (source.graph) {
+      setImmediate(() => {
+        if (this.sources.get(sourceId) === entry) entry.graph ??= this.buildGraph(source);
+        entry.graph?.catch(() => undefined); // reported when graph:get asks
+      });
+    }
     return { sourceId, report: inspectSource(source) };
   }
 
-  private entry(id: string): { source: Source; graph?: GraphIR } {
+  private entry(id: string): { source: Source; graph?: Promise<GraphIR> } {
     const e = this.sources.get(id);
     if (!e) throw new FrostError('USAGE', 'That source is no longer open; open it again.');
     return e;
@@ -390,13 +431,16 @@ export class FrostService {
 
   private async graph(id: string): Promise<GraphIR> {
     const e = this.entry(id);
-    if (e.graph) return e.graph;
-    const loaded = e.source.graph;
-    if (!loaded) throw new FrostError('USAGE', `${e.source.path} has no graph (only checkpoint variables).`, { file: e.source.path });
-    const keys = new Map<string, string>();
-    for (const [node, src] of mapVariablesToKeys(new GraphIndex(loaded.graphDef.node ?? []), loaded.metaGraph ?? undefined, e.source.reader, e.source.displayNames)) keys.set(node, src.key);
-    e.graph = buildGraphIR(loaded, keys);
+    e.graph ??= this.buildGraph(e.source);
     return e.graph;
+  }
+
+  private async buildGraph(source: Source): Promise<GraphIR> {
+    const loaded = source.graph;
+    if (!loaded) throw new FrostError('USAGE', `${source.path} has no graph (only checkpoint variables).`, { file: source.path });
+    const keys = new Map<string, string>();
+    for (const [node, src] of mapVariablesToKeys(new GraphIndex(loaded.graphDef.node ?? []), loaded.metaGraph ?? undefined, source.reader, source.displayNames)) keys.set(node, src.key);
+    return buildGraphIR(loaded, keys);
   }
 
   private rememberEarlyCancel(jobId: string): void {
