@@ -82,6 +82,15 @@ def dense(h, units, name, use_resource=False):
         return tf.matmul(h, w) + b
 
 
+def classifier_head(h, labels, scope):
+    """The usual top of a TF1 classifier: `logits` (dense layer in `scope`), `probs` (softmax),
+    `loss` (sparse softmax cross entropy) and the global step; returns (loss, step)."""
+    logits = tf.identity(dense(h, CLASSES, scope), name="logits")
+    tf.nn.softmax(logits, name="probs")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+    return loss, tf.compat.v1.train.get_or_create_global_step()
+
+
 def save(sess, case_dir, step, saver=None):
     saver = saver or tf.compat.v1.train.Saver()
     prefix = saver.save(sess, os.path.join(case_dir, "model.ckpt"), global_step=step)
@@ -450,10 +459,7 @@ def lstm_dynamic_rnn(outdir):
         lengths = tf.compat.v1.placeholder(tf.int32, [None], name="lengths")
         labels = tf.compat.v1.placeholder(tf.int32, [None], name="labels")
         _, (_, h) = tf.compat.v1.nn.dynamic_rnn(TinyLSTMCell(units), x, sequence_length=lengths, dtype=tf.float32)
-        logits = tf.identity(dense(h, CLASSES, "head"), name="logits")
-        tf.nn.softmax(logits, name="probs")
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
-        step = tf.compat.v1.train.get_or_create_global_step()
+        loss, step = classifier_head(h, labels, "head")
         train = tf.compat.v1.train.AdamOptimizer(0.01).minimize(loss, global_step=step)
         with tf.compat.v1.Session() as sess:
             sess.run(tf.compat.v1.global_variables_initializer())
@@ -504,10 +510,7 @@ def conv_bn_fused(outdir):
         h = tf.nn.max_pool2d(tf.nn.relu(out), 2, 2, "VALID")
         h = tf.reshape(h, [-1, 4 * 4 * channels])
         h = tf.nn.dropout(h, rate=tf.cond(is_training, lambda: 0.5, lambda: 0.0))
-        logits = tf.identity(dense(h, CLASSES, "head"), name="logits")
-        tf.nn.softmax(logits, name="probs")
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
-        step = tf.compat.v1.train.get_or_create_global_step()
+        loss, step = classifier_head(h, labels, "head")
         with tf.control_dependencies(tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)):
             train = tf.compat.v1.train.MomentumOptimizer(0.05, 0.9).minimize(loss, global_step=step)
         with tf.compat.v1.Session() as sess:
@@ -534,10 +537,7 @@ def tfdata_iterator(outdir):
         ds = ds.shuffle(16, seed=3).batch(BATCH).repeat()
         x, y = tf.compat.v1.data.make_one_shot_iterator(ds).get_next()
         h = tf.nn.relu(dense(x, HIDDEN, "hidden"))
-        logits = tf.identity(dense(h, CLASSES, "out"), name="logits")
-        tf.nn.softmax(logits, name="probs")
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits), name="loss")
-        step = tf.compat.v1.train.get_or_create_global_step()
+        loss, step = classifier_head(h, y, "out")
         train = tf.compat.v1.train.AdagradOptimizer(0.1).minimize(loss, global_step=step)
         with tf.compat.v1.Session() as sess:
             sess.run(tf.compat.v1.global_variables_initializer())

@@ -29,6 +29,7 @@ import { tensorflow, toLong } from '../proto/tf.js';
 import { DT } from '../tensor/dtype.js';
 import { tensorToProto } from '../tensor/tensor-proto.js';
 import type { TensorData } from '../tensor/tensor-data.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Features per example, hidden units, classes, batch size (= queue capacity), saved steps, learning rate. */
 export const DEMO = { features: 64, hidden: 32, classes: 10, batch: 32, steps: [500, 1000], learningRate: 0.1 } as const;
@@ -83,17 +84,8 @@ function splatZero(dtype: number, shape: readonly number[]): TensorProps {
   return p;
 }
 
-/** mulberry32: a tiny seeded PRNG, so the demo's bytes are the same on every build. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the demo's bytes are the same on every build. */
+const prng = seededRandom;
 
 /** Samples of N(0, stddev²) cut at two standard deviations, like tf.truncated_normal. */
 function truncatedNormal(count: number, stddev: number, seed: number): number[] {

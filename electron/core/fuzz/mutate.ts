@@ -6,21 +6,14 @@
  * make a reader allocate), and swapped or duplicated blocks (a shuffled file). The same seed
  * always gives the same inputs, so every failure can be replayed.
  */
+import { seededUint32 } from '../seeded-random.js';
 
-/** mulberry32: tiny, fast and good enough to drive mutations; not for anything secret. */
+/** The fuzzer's seeded choices (mulberry32, see seeded-random.ts). */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.next = seededUint32(seed);
   }
 
   /** 0 ≤ result < n (n ≥ 1). */

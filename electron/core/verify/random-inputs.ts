@@ -7,17 +7,7 @@ import { FrostError } from '../errors.js';
 import { DT, dtypeFromName } from '../tensor/dtype.js';
 import type { TfjsTensorValue } from './tfjs-artifacts.js';
 
-/** mulberry32: a tiny, well-known 32-bit PRNG; enough for test inputs, and deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../seeded-random.js';
 
 /** Static shape with every unknown dimension set to `batch`; unknown rank cannot be fed at random. */
 export function concreteShape(shape: readonly number[] | null, batch: number): number[] | undefined {
