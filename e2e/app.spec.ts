@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.js';
 
 test.describe('opening a checkpoint folder', () => {
@@ -127,6 +128,17 @@ test.describe('variables table', () => {
     await expect(frost.properties.histogram.locator('rect')).toHaveCount(30);
     await expect(frost.properties.preview).toContainText('[[0.60538775, -0.49629983');
     await expect(frost.properties.section('Graph nodes')).toContainText('dnn/hiddenlayer_0/kernel/part_0');
+
+    // Save as .npy: a browser download of a NumPy file with the variable's dtype, shape and values.
+    const [download] = await Promise.all([frost.page.waitForEvent('download'), frost.properties.root.getByRole('button', { name: 'Save as .npy' }).click()]);
+    expect(download.suggestedFilename()).toBe('dnn_hiddenlayer_0_kernel.npy');
+    const bytes = readFileSync((await download.path()) as string);
+    expect(bytes.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+    const headerLen = bytes.readUInt16LE(8);
+    expect(bytes.subarray(10, 10 + headerLen).toString('latin1')).toContain("'descr': '<f4', 'fortran_order': False, 'shape': (4, 10)");
+    expect(bytes.length).toBe(10 + headerLen + 40 * 4);
+    expect(bytes.readFloatLE(10 + headerLen)).toBeCloseTo(0.60538775, 6);
+    await expect(frost.properties.root.getByRole('status')).toHaveText('Downloaded.');
   });
 
   test('filters and sorts', async ({ frost }) => {

@@ -47,15 +47,16 @@ export function manifestPathFor(target: string): string {
 
 /** `freeze:save`: a Save dialog, then the .pb and its manifest copied there atomically. */
 async function saveFrozen(download: FrozenDownload): Promise<{ saved: boolean; path?: string }> {
+  const npy = download.fileName.endsWith('.npy');
   const options = {
-    title: 'Save the frozen graph',
+    title: npy ? 'Save the tensor as .npy' : 'Save the frozen graph',
     defaultPath: resolve(app.getPath('downloads'), download.fileName),
-    filters: [{ name: 'Frozen GraphDef', extensions: ['pb'] }],
+    filters: [npy ? { name: 'NumPy array', extensions: ['npy'] } : { name: 'Frozen GraphDef', extensions: ['pb'] }],
   };
   const r = mainWindow && !mainWindow.isDestroyed() ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
   if (r.canceled || !r.filePath) return { saved: false };
   await copyFileAtomic(download.pb, r.filePath);
-  await copyFileAtomic(download.manifest, manifestPathFor(r.filePath));
+  if (download.manifest) await copyFileAtomic(download.manifest, manifestPathFor(r.filePath));
   return { saved: true, path: r.filePath };
 }
 

@@ -7,7 +7,7 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 
 // Kept in step with CHANNELS / APP_EVENTS in shared/ipc/contract.ts (a test checks it):
 // a sandboxed preload cannot import project modules.
-const CHANNELS = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:preview', 'freeze:verify', 'freeze:save', 'freeze:open', 'diff:run', 'job:cancel'] as const;
+const CHANNELS = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'tensor:npy', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:preview', 'freeze:verify', 'freeze:save', 'freeze:open', 'diff:run', 'job:cancel'] as const;
 const APP_EVENTS = ['app:open-path', 'app:command'] as const;
 
 const api: Record<string, unknown> = {};

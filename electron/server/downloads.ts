@@ -33,7 +33,11 @@ export async function handleDownload(req: IncomingMessage, res: ServerResponse, 
     return;
   }
   const manifest = part === 'manifest';
-  const file = manifest ? download.manifest : download.pb;
+  if (manifest && !download.manifest) {
+    sendProblem(res, 404, 'NOT_FOUND', 'This download has no manifest.');
+    return;
+  }
+  const file = manifest ? (download.manifest as string) : download.pb;
   const name = manifest ? download.fileName.replace(/\.pb$/, '.manifest.json') : download.fileName;
   let size: number;
   try {

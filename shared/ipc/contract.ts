@@ -59,6 +59,8 @@ export interface Channels {
   'source:close': { req: { sourceId: string }; res: { closed: boolean } };
   'graph:get': { req: { sourceId: string }; res: GraphIR };
   'tensor:get': { req: { sourceId: string; name: string }; res: TensorSummary };
+  /** "Save as .npy": writes the tensor as a NumPy file for `freeze:save` (Electron) or `GET /api/download/<id>` (serve). */
+  'tensor:npy': { req: { sourceId: string; name: string }; res: { downloadId: string; fileName: string; bytes: number } };
   'recent:list': { req: Record<string, never>; res: RecentEntry[] };
   /** Long job: checks every tensor's stored checksum, streaming; progress as ProgressEvents for jobId. */
   'source:verify': { req: { sourceId: string; jobId: string }; res: VerifyResultJSON };
@@ -85,7 +87,7 @@ export type Req<C extends Channel> = Channels[C]['req'];
 export type Res<C extends Channel> = Channels[C]['res'];
 
 /** Every channel, for runtime checks (main refuses anything else; so does the server). */
-export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:preview', 'freeze:verify', 'freeze:save', 'freeze:open', 'diff:run', 'job:cancel'];
+export const CHANNELS: readonly Channel[] = ['app:info', 'source:open', 'source:close', 'graph:get', 'tensor:get', 'tensor:npy', 'recent:list', 'source:verify', 'freeze:suggest', 'freeze:run', 'freeze:preview', 'freeze:verify', 'freeze:save', 'freeze:open', 'diff:run', 'job:cancel'];
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && (CHANNELS as readonly string[]).includes(name);

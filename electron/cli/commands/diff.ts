@@ -1,6 +1,7 @@
 /** `frost diff A B [--json] [--steps N,M]`: graph and checkpoint differences between two sources. */
 import { basename } from 'node:path';
-import type { DiffResult, GraphDiff, GraphNodeDiff, NodeDiffKind, VariableDiff, WeightDelta } from '../../../shared/model/diff.js';
+import type { DiffResult, GraphDiff, VariableDiff } from '../../../shared/model/diff.js';
+import { DIFF_KIND_ORDER as KIND_ORDER, describeNodeDiff as describeNode, formatChangedPercent as percent, formatCosine, formatDelta, variableStatusText } from '../../../shared/diff-format.js';
 import { diffSources, openSource, type Source } from '../../core/index.js';
 import { flag, int, parse, str } from '../args.js';
 import { plural, table } from '../format.js';
@@ -24,8 +25,6 @@ similarity, % of elements changed), streamed over the data shards.
   --limit N     list at most N nodes and N variables in the table (default 40)
   --graph-only  skip the checkpoint comparison
   --tags T      SavedModel tag set, comma-separated (default: serve)`;
-
-const KIND_ORDER: readonly NodeDiffKind[] = ['changed', 'renamed', 'frozen', 'cut', 'added', 'removed'];
 
 function parseSteps(v: string | undefined): [number, number] | undefined {
   if (v === undefined) return undefined;
@@ -70,34 +69,7 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/** Numbers as a table cell: 4 significant digits, exponent for tiny/huge ones, '-' for null. */
-export function num(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '-';
-  if (x === 0) return '0';
-  const ax = Math.abs(x);
-  if (ax < 1e-3 || ax >= 1e6) return x.toExponential(3);
-  return String(Number(x.toPrecision(4)));
-}
-
-function percent(d: WeightDelta): string {
-  if (d.changed === 0) return '0%';
-  const pct = d.changedPercent;
-  return `${pct < 0.1 ? pct.toExponential(1) : String(Number(pct.toPrecision(3)))}%`;
-}
-
-function describeNode(n: GraphNodeDiff): string {
-  if (n.changes?.length) {
-    return n.changes.map((c) => `${c.key ? `${c.field} ${c.key}` : c.field}: ${c.before || '∅'} → ${c.after || '∅'}`).join('; ');
-  }
-  const parts: string[] = [];
-  if (n.opA && n.opB && n.opA !== n.opB) parts.push(`${n.opA} → ${n.opB}`);
-  else if (n.opA ?? n.opB) parts.push(n.opA ?? n.opB ?? '');
-  if (n.value === 'same') parts.push('value = checkpoint');
-  if (n.value === 'differs') parts.push('value ≠ checkpoint');
-  if (n.weights) parts.push(`max abs Δ ${num(n.weights.maxAbs)}, ${percent(n.weights)} changed`);
-  if (n.note && n.kind !== 'frozen') parts.push(n.note);
-  return parts.join('; ');
-}
+const num = formatDelta;
 
 function renderGraph(g: GraphDiff, limit: number): string[] {
   const lines: string[] = [];
@@ -132,10 +104,9 @@ function variableRow(v: VariableDiff): string[] {
   const type = v.dtypeA === v.dtypeB && shapeText(v.shapeA) === shapeText(v.shapeB) ? `${v.dtypeA} ${shapeText(v.shapeA)}` : `${v.dtypeA} ${shapeText(v.shapeA)} → ${v.dtypeB} ${shapeText(v.shapeB)}`;
   const d = v.delta;
   if (v.status !== 'compared' || !d) {
-    const why = v.status === 'dtype' ? 'dtype differs' : v.status === 'shape' ? 'shape differs' : v.status === 'skipped' ? 'not comparable' : (v.problem ?? v.status);
-    return [v.key, type, '-', '-', '-', '-', why];
+    return [v.key, type, '-', '-', '-', '-', variableStatusText(v)];
   }
-  return [v.key + (v.partitioned ? ' (partitioned)' : ''), type, num(d.maxAbs), num(d.meanAbs), num(d.relL2), d.cosine === null ? '-' : d.cosine.toFixed(6), percent(d)];
+  return [v.key + (v.partitioned ? ' (partitioned)' : ''), type, num(d.maxAbs), num(d.meanAbs), num(d.relL2), formatCosine(d.cosine), percent(d)];
 }
 
 export function renderDiff(r: DiffResult, limit = 40): string {

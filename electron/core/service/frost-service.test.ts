@@ -121,7 +121,7 @@ describe('freeze:run as a job', () => {
     const d = service.downloadPath(r.value.downloadId);
     expect(d?.fileName).toBe('simple_model-frozen.pb');
     expect(d && statSync(d.pb).size).toBe(r.value.manifest.bytes);
-    expect(d && JSON.parse(readFileSync(d.manifest, 'utf8'))).toEqual(r.value.manifest);
+    expect(d?.manifest && JSON.parse(readFileSync(d.manifest, 'utf8'))).toEqual(r.value.manifest);
     expect(events[0]).toEqual({ jobId: 'f1', done: 0, total: 1, message: 'Planning the freeze…' });
     expect(events.at(-1)).toMatchObject({ jobId: 'f1', done: r.value.manifest.bytes, total: r.value.manifest.bytes });
     await service.dispose();
@@ -239,6 +239,31 @@ describe('opening ahead of the page', () => {
     const r = await service.handle('source:open', { path: prefix });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.code).toBe('FILE_UNREADABLE');
+    await service.dispose();
+  });
+});
+
+describe('tensor:npy', () => {
+  it('writes the tensor as a .npy download: NumPy header with dtype and shape, then the raw values', async () => {
+    const { service, open } = setup();
+    const sourceId = await open();
+    const r = await service.handle('tensor:npy', { sourceId, name: 't3' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.fileName).toBe('t3.npy');
+    const d = service.downloadPath(r.value.downloadId);
+    expect(d?.manifest).toBeUndefined();
+    const bytes = readFileSync(d?.pb ?? '');
+    expect(bytes.length).toBe(r.value.bytes);
+    expect(bytes.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+    const headerLen = bytes.readUInt16LE(8);
+    expect(bytes.subarray(10, 10 + headerLen).toString('latin1')).toMatch(/'descr': '<f4', 'fortran_order': False, 'shape': \(1,\)/);
+    expect(bytes.readFloatLE(10 + headerLen)).toBe(3);
+    // freeze:verify refuses a download that is not a frozen graph.
+    const v = await service.handle('freeze:verify', { sourceId, downloadId: r.value.downloadId, jobId: 'v-npy' });
+    expect(v.ok).toBe(false);
+    // An unknown name is a clear error.
+    const miss = await service.handle('tensor:npy', { sourceId, name: 'nope' });
+    expect(!miss.ok && miss.error.code).toBe('TENSOR_NOT_FOUND');
     await service.dispose();
   });
 });

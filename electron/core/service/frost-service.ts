@@ -5,7 +5,7 @@
  * asked of the transport's `allowPath`, and every failure is returned as a Result.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { AppInfo, Channel, FreezeRunResult, OpenedSource, ProgressEvent, RecentEntry, Req, Res, Result, TensorSummary } from '../../../shared/ipc/contract.js';
@@ -31,14 +31,15 @@ import { verifyFreeze } from '../verify/verify.js';
 import type { FreezeManifest } from '../../../shared/model/freeze-manifest.js';
 import type { VerifyFreezeResult, VerifyOptions } from '../../../shared/model/verify-freeze.js';
 import { diffSources } from '../diff/diff-sources.js';
+import { writeNpy } from '../export/npy.js';
 
 /** A frozen graph the service wrote into its temp folder, ready to download or save. */
 export interface FrozenDownload {
-  /** The frozen GraphDef. */
+  /** The file: a frozen GraphDef, or a tensor's .npy (`tensor:npy`). */
   pb: string;
-  /** Its manifest JSON. */
-  manifest: string;
-  /** The name to offer the user: `<prefix>-frozen.pb`. */
+  /** The frozen graph's manifest JSON; absent for a single-file download (a .npy). */
+  manifest?: string;
+  /** The name to offer the user: `<prefix>-frozen.pb`, `<tensor>.npy`. */
   fileName: string;
 }
 
@@ -194,6 +195,7 @@ export class FrostService {
       },
       'graph:get': async (req) => this.graph(str(req, 'sourceId')),
       'tensor:get': async (req) => this.tensor(str(req, 'sourceId'), str(req, 'name')),
+      'tensor:npy': async (req) => this.tensorNpy(str(req, 'sourceId'), str(req, 'name')),
       'recent:list': async () => options.recent?.list() ?? [],
       'source:verify': async (req) => this.verify(str(req, 'sourceId'), str(req, 'jobId')),
       'freeze:suggest': async (req) => this.suggest(str(req, 'sourceId')),
@@ -286,6 +288,7 @@ export class FrostService {
     const e = this.entry(id);
     const download = this.downloads.get(downloadId);
     if (!download) throw bad('That frozen graph is no longer available; freeze again.');
+    if (!download.manifest) throw bad('That download is not a frozen graph.');
     const manifest = JSON.parse(await readFile(download.manifest, 'utf8')) as FreezeManifest;
     if (manifest.source !== e.source.path) throw bad('That frozen graph was made from another source; freeze this one first.');
     return this.job(jobId, id, (signal, progress) => verifyFreeze(e.source, manifest, download.pb, options, { signal, onProgress: progress }));
@@ -321,6 +324,25 @@ export class FrostService {
     });
   }
 
+  /**
+   * "Save as .npy" of the properties panel: the tensor (checkpoint entry or graph Const) as a
+   * NumPy file in the service's temp folder, then delivered like a frozen graph (browser
+   * download, or the Save dialog of `freeze:save` in Electron).
+   */
+  private async tensorNpy(id: string, name: string): Promise<{ downloadId: string; fileName: string; bytes: number }> {
+    const e = this.entry(id);
+    const found = await findTensor(e.source, name);
+    this.workDir ??= mkdtemp(join(tmpdir(), 'frost-'));
+    const dir = await this.workDir;
+    const downloadId = randomUUID();
+    const file = join(dir, `${downloadId}.npy`);
+    await writeNpy(file, found.data);
+    const fileName = `${found.name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'tensor'}.npy`;
+    this.downloads.set(downloadId, { pb: file, fileName });
+    await this.pruneDownloads();
+    return { downloadId, fileName, bytes: (await stat(file)).size };
+  }
+
   /** Keeps the temp folder bounded: only the latest few frozen graphs stay downloadable. */
   private async pruneDownloads(): Promise<void> {
     while (this.downloads.size > MAX_DOWNLOADS) {
@@ -330,7 +352,7 @@ export class FrostService {
       this.downloads.delete(oldest);
       if (d) {
         await rm(d.pb, { force: true }).catch(() => undefined);
-        await rm(d.manifest, { force: true }).catch(() => undefined);
+        if (d.manifest) await rm(d.manifest, { force: true }).catch(() => undefined);
       }
     }
   }

@@ -2,6 +2,8 @@ import { useEffect, type DragEvent } from 'react';
 import type { MenuCommand } from '../../../shared/ipc/contract.js';
 import { Banners } from '../components/Banners.js';
 import { CheckpointList } from '../components/CheckpointList.js';
+import { COMPARE_FILTER_ID } from '../components/CompareNodeList.js';
+import { CompareView } from '../components/CompareView.js';
 import { GraphCanvas } from '../components/GraphCanvas.js';
 import { GRAPH_SEARCH_ID, GraphOutline } from '../components/GraphOutline.js';
 import { GRAPH_CANVAS_SEARCH_ID } from '../components/GraphSearch.js';
@@ -28,10 +30,11 @@ function isTextField(t: EventTarget | null): boolean {
   return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || (t instanceof HTMLElement && t.isContentEditable);
 }
 
-/** Ctrl+F: the drawn view's search on the Graph tab, the outline's otherwise, the variables filter without a graph. */
+/** Ctrl+F: the drawn view's search on the Graph tab, the change list's filter on the Compare tab, the outline's otherwise, the variables filter without a graph. */
 function findFieldId(): string {
   const { graph, centreTab } = store.getState();
   if (!graph) return VARIABLE_FILTER_ID;
+  if (centreTab === 'compare') return COMPARE_FILTER_ID;
   return centreTab === 'graph' ? GRAPH_CANVAS_SEARCH_ID : GRAPH_SEARCH_ID;
 }
 
@@ -76,15 +79,18 @@ function onDrop(e: DragEvent) {
 const TABS = [
   { id: 'outline', label: 'Outline' },
   { id: 'graph', label: 'Graph' },
+  { id: 'compare', label: 'Compare' },
 ] as const;
 
-/** The centre panel: the name-scope outline or the drawn graph, as tabs. */
+/** The centre panel: the name-scope outline, the drawn graph or (while one is open) the comparison, as tabs. */
 function CentreTabs() {
   const tab = useFrost((s) => s.centreTab);
+  const comparing = useFrost((s) => s.compare !== null);
+  const tabs = comparing ? TABS : TABS.filter((t) => t.id !== 'compare');
   return (
     <>
       <div className="centre-tabs" role="tablist" aria-label="Graph views">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             type="button"
@@ -98,7 +104,8 @@ function CentreTabs() {
             onKeyDown={(e) => {
               if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
               e.preventDefault();
-              const next = TABS[(TABS.findIndex((x) => x.id === t.id) + 1) % TABS.length]!;
+              const step = e.key === 'ArrowLeft' ? tabs.length - 1 : 1;
+              const next = tabs[(tabs.findIndex((x) => x.id === t.id) + step) % tabs.length]!;
               actions.setCentreTab(next.id);
               document.getElementById(`centre-tab-${next.id}`)?.focus();
             }}
@@ -108,7 +115,7 @@ function CentreTabs() {
         ))}
       </div>
       <div className="centre-tabpanel" role="tabpanel" id="centre-tabpanel" aria-labelledby={`centre-tab-${tab}`}>
-        {tab === 'graph' ? <GraphCanvas /> : <GraphOutline />}
+        {tab === 'graph' ? <GraphCanvas /> : tab === 'compare' ? <CompareView /> : <GraphOutline />}
       </div>
     </>
   );

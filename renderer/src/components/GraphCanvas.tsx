@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import { buildHierarchy, defaultExpansion, isExpandable, type Hierarchy, type HierarchyItem } from '../graph/hierarchy.js';
 import { cullScene, edgePathD, fitText, visibleWorld, type DrawBox, type DrawEdge, type Size, type Viewport, flattenLayout, pointAtDistance } from '../graph/view-geometry.js';
 import { edgeLabel } from '../graph/edge-labels.js';
 import { focusView, queueCutEdges } from '../graph/focus.js';
-import { actions, useFrost, ZOOM_STEP } from '../state/index.js';
+import { actions, useFrost, useGraphView, ZOOM_STEP } from '../state/index.js';
 import { CentreState } from './GraphOutline.js';
 import { formatCount, plural } from './format.js';
 import { preloadLayout, useViewLayout } from './useViewLayout.js';
@@ -44,16 +44,24 @@ export function GraphCanvas() {
   return <GraphView graph={graph} />;
 }
 
-function GraphView({ graph }: { graph: GraphIR }) {
-  const expanded = useFrost((s) => s.graphExpanded);
-  const viewport = useFrost((s) => s.graphViewport);
-  const selected = useFrost((s) => s.selectedNode);
+/**
+ * Draws `graph` in the view the context binds (the Graph tab's, or a Compare pane's: see
+ * state/graph-view-binding.ts). `compact` keeps only the zoom controls in the toolbar (panes).
+ */
+export function GraphView({ graph, compact = false }: { graph: GraphIR; compact?: boolean }) {
+  const view = useGraphView();
+  const va = view.actions;
+  const expanded = view.use((s) => s.graphExpanded);
+  const viewport = view.use((s) => s.graphViewport);
+  const selected = view.use((s) => s.selectedNode);
   // The worker gets the graph first, so it builds its hierarchy while this thread builds this one.
   const hierarchy = useMemo(() => {
     preloadLayout(graph);
-    return buildHierarchy(graph);
+    const h = buildHierarchy(graph);
+    performance.mark('frost:hierarchy-built');
+    return h;
   }, [graph]);
-  useEffect(() => actions.initGraphExpansion(defaultExpansion(hierarchy)), [hierarchy]);
+  useEffect(() => va.initGraphExpansion(defaultExpansion(hierarchy)), [va, hierarchy]);
 
   const lv = useViewLayout(graph, expanded);
   const scene = useMemo(() => (lv.layout ? flattenLayout(lv.layout, hierarchy) : null), [lv.layout, hierarchy]);
@@ -65,9 +73,14 @@ function GraphView({ graph }: { graph: GraphIR }) {
   useEffect(() => {
     const prev = lastSize.current;
     lastSize.current = size;
-    if (prev.width > 0 && prev.height > 0 && (prev.width !== size.width || prev.height !== size.height)) actions.panGraph((size.width - prev.width) / 2, (size.height - prev.height) / 2);
+    // Not a gesture: a linked pane resizes by itself and must not move twice.
+    if (viewport && prev.width > 0 && prev.height > 0 && (prev.width !== size.width || prev.height !== size.height)) {
+      va.revealViewport({ ...viewport, x: viewport.x + (size.width - prev.width) / 2, y: viewport.y + (size.height - prev.height) / 2 });
+    }
+    // Only a new size acts (the viewport it shifts is the one drawn with it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [size]);
-  const focus = useFrost((s) => s.graphFocus);
+  const focus = view.use((s) => s.graphFocus);
   const [showLegend, setShowLegend] = useState(false);
   const [showMinimap, setShowMinimap] = useState(true);
   const jump = useGraphJump(hierarchy, scene, viewport, size, expanded, selected);
@@ -89,24 +102,24 @@ function GraphView({ graph }: { graph: GraphIR }) {
   useEffect(() => {
     if (!fitNext.current || !scene || lv.pending || size.width === 0) return;
     fitNext.current = false;
-    actions.fitGraph(scene.bounds, size);
-  }, [scene, lv.pending, size]);
+    va.fitGraph(scene.bounds, size);
+  }, [va, scene, lv.pending, size]);
 
   // The first layout of a source (or after a reset) is fitted to the canvas.
   useEffect(() => {
-    if (scene && viewport === null && size.width > 0 && size.height > 0) actions.fitGraph(scene.bounds, size);
-  }, [scene, viewport, size]);
+    if (scene && viewport === null && size.width > 0 && size.height > 0) va.fitGraph(scene.bounds, size);
+  }, [va, scene, viewport, size]);
 
   // View-menu zoom and fit (Electron menu accelerators) act on the canvas centre.
-  const command = useFrost((s) => s.graphCommand);
+  const command = view.use((s) => s.graphCommand);
   const handled = useRef(0);
   useEffect(() => {
     if (!command || command.seq === handled.current || size.width === 0) return;
     handled.current = command.seq;
     if (command.kind === 'fit') {
-      if (scene) actions.fitGraph(scene.bounds, size);
-    } else actions.zoomGraph(command.kind === 'zoom-in' ? ZOOM_STEP : 1 / ZOOM_STEP, size.width / 2, size.height / 2);
-  }, [command, scene, size]);
+      if (scene) va.fitGraph(scene.bounds, size);
+    } else va.zoomGraph(command.kind === 'zoom-in' ? ZOOM_STEP : 1 / ZOOM_STEP, size.width / 2, size.height / 2);
+  }, [va, command, scene, size]);
 
   // Wheel: pan, or zoom around the pointer with Ctrl/⌘ (a non-passive listener, to keep the page still).
   useEffect(() => {
@@ -116,14 +129,14 @@ function GraphView({ graph }: { graph: GraphIR }) {
       const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
       if (e.ctrlKey || e.metaKey) {
         const r = svg.getBoundingClientRect();
-        actions.zoomGraph(Math.exp(-e.deltaY * unit * 0.002), e.clientX - r.left, e.clientY - r.top);
+        va.zoomGraph(Math.exp(-e.deltaY * unit * 0.002), e.clientX - r.left, e.clientY - r.top);
       } else {
-        actions.panGraph(-e.deltaX * unit, -e.deltaY * unit);
+        va.panGraph(-e.deltaX * unit, -e.deltaY * unit);
       }
     };
     svg.addEventListener('wheel', onWheel, { passive: false });
     return () => svg.removeEventListener('wheel', onWheel);
-  }, [svg]);
+  }, [va, svg]);
 
   const drag = useRef<{ id: number; x: number; y: number; vp: Viewport; moved: boolean } | null>(null);
   const onPointerDown = (e: PointerEvent<SVGSVGElement>) => {
@@ -141,7 +154,7 @@ function GraphView({ graph }: { graph: GraphIR }) {
       // Captured only once it is a drag, so a plain click still reaches the node under it.
       e.currentTarget.setPointerCapture(e.pointerId);
     }
-    actions.setGraphViewport({ x: d.vp.x + dx, y: d.vp.y + dy, k: d.vp.k });
+    va.setGraphViewport({ x: d.vp.x + dx, y: d.vp.y + dy, k: d.vp.k });
   };
   const onPointerUp = (e: PointerEvent<SVGSVGElement>) => {
     const d = drag.current;
@@ -171,20 +184,23 @@ function GraphView({ graph }: { graph: GraphIR }) {
   // Keyboard on the canvas itself: arrows pan, +/− zoom, 0 fits, Escape leaves focus mode.
   const onCanvasKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key === 'Escape' && focus) {
-      actions.setGraphFocus(null);
+      va.setGraphFocus(null);
       e.stopPropagation();
       return;
     }
     if (e.target !== svg || e.ctrlKey || e.metaKey || e.altKey) return;
     const pan: Record<string, [number, number]> = { ArrowLeft: [KEY_PAN, 0], ArrowRight: [-KEY_PAN, 0], ArrowUp: [0, KEY_PAN], ArrowDown: [0, -KEY_PAN] };
     const step = pan[e.key];
-    if (step) actions.panGraph(...step);
-    else if (e.key === '+' || e.key === '=') actions.zoomGraph(ZOOM_STEP, ...centre());
-    else if (e.key === '-') actions.zoomGraph(1 / ZOOM_STEP, ...centre());
-    else if (e.key === '0' && scene) actions.fitGraph(scene.bounds, size);
+    if (step) va.panGraph(...step);
+    else if (e.key === '+' || e.key === '=') va.zoomGraph(ZOOM_STEP, ...centre());
+    else if (e.key === '-') va.zoomGraph(1 / ZOOM_STEP, ...centre());
+    else if (e.key === '0' && scene) va.fitGraph(scene.bounds, size);
     else return;
     e.preventDefault();
   };
+
+  // Two drawings on one page (the Compare panes) each need their own arrowhead id.
+  const markerId = view.id === 'main' ? 'gv-arrow' : `gv-arrow-${view.id}`;
 
   const exportView = async (kind: 'svg' | 'png') => {
     if (!svg) return;
@@ -200,13 +216,15 @@ function GraphView({ graph }: { graph: GraphIR }) {
   return (
     <div className="graph-canvas" onKeyDown={onCanvasKey}>
       <div className="graph-toolbar">
-        <GraphSearch
-          graph={graph}
-          onPick={(name) => {
-            jump(name, 'always');
-            actions.selectNode(name);
-          }}
-        />
+        {!compact && (
+          <GraphSearch
+            graph={graph}
+            onPick={(name) => {
+              jump(name, 'always');
+              va.selectNode(name);
+            }}
+          />
+        )}
         <span className="muted small graph-count" aria-live="polite">
           {scene ? `${plural(scene.boxes.filter((b) => b.kind === 'op').length, 'op')} shown · ${formatCount(hierarchy.stats.items - 1)} items` : 'Laying out…'}
         </span>
@@ -229,51 +247,57 @@ function GraphView({ graph }: { graph: GraphIR }) {
           </span>
         )}
         <div className="toolbar-end">
-          <button
-            type="button"
-            className="button ghost small"
-            disabled={selected === null && !focus}
-            aria-pressed={focus !== null}
-            title="Show only the selected node's neighbourhood (double-click a node)"
-            onClick={() => actions.setGraphFocus(focus ? null : selected)}
-          >
-            Focus
-          </button>
-          <button type="button" className="button ghost small" aria-pressed={showLegend} onClick={() => setShowLegend((v) => !v)}>
-            Legend
-          </button>
-          <button type="button" className="button ghost small" aria-pressed={showMinimap} onClick={() => setShowMinimap((v) => !v)}>
-            Minimap
-          </button>
-          <button type="button" className="button ghost small" aria-label="Export SVG" title="Save the current view as SVG" disabled={!scene} onClick={() => void exportView('svg')}>
-            SVG
-          </button>
-          <button type="button" className="button ghost small" aria-label="Export PNG" title="Save the current view as PNG" disabled={!scene} onClick={() => void exportView('png')}>
-            PNG
-          </button>
-          <button type="button" className="button ghost small" aria-label="Zoom out" title="Zoom out (−)" disabled={!viewport} onClick={() => actions.zoomGraph(1 / ZOOM_STEP, ...centre())}>
+          {!compact && (
+            <>
+              <button
+                type="button"
+                className="button ghost small"
+                disabled={selected === null && !focus}
+                aria-pressed={focus !== null}
+                title="Show only the selected node's neighbourhood (double-click a node)"
+                onClick={() => va.setGraphFocus(focus ? null : selected)}
+              >
+                Focus
+              </button>
+              <button type="button" className="button ghost small" aria-pressed={showLegend} onClick={() => setShowLegend((v) => !v)}>
+                Legend
+              </button>
+              <button type="button" className="button ghost small" aria-pressed={showMinimap} onClick={() => setShowMinimap((v) => !v)}>
+                Minimap
+              </button>
+              <button type="button" className="button ghost small" aria-label="Export SVG" title="Save the current view as SVG" disabled={!scene} onClick={() => void exportView('svg')}>
+                SVG
+              </button>
+              <button type="button" className="button ghost small" aria-label="Export PNG" title="Save the current view as PNG" disabled={!scene} onClick={() => void exportView('png')}>
+                PNG
+              </button>
+            </>
+          )}
+          <button type="button" className="button ghost small" aria-label="Zoom out" title="Zoom out (−)" disabled={!viewport} onClick={() => va.zoomGraph(1 / ZOOM_STEP, ...centre())}>
             −
           </button>
           <span className="small muted zoom-level" aria-label="Zoom level">
             {viewport ? `${Math.round(viewport.k * 100)}%` : ''}
           </span>
-          <button type="button" className="button ghost small" aria-label="Zoom in" title="Zoom in (+)" disabled={!viewport} onClick={() => actions.zoomGraph(ZOOM_STEP, ...centre())}>
+          <button type="button" className="button ghost small" aria-label="Zoom in" title="Zoom in (+)" disabled={!viewport} onClick={() => va.zoomGraph(ZOOM_STEP, ...centre())}>
             +
           </button>
-          <button
-            type="button"
-            className="button ghost small"
-            title={canExpandAll ? 'Open every group' : `Too big to open at once (over ${formatCount(EXPAND_ALL_MAX)} ops): open groups one by one`}
-            disabled={!canExpandAll}
-            onClick={() => {
-              performance.mark('frost:graph-expand');
-              actions.setGraphExpanded(hierarchy.items.filter((it) => isExpandable(it)).map((it) => it.name));
-              fitNext.current = true;
-            }}
-          >
-            Expand all
-          </button>
-          <button type="button" className="button ghost small" title="Fit the graph in view" disabled={!scene} onClick={() => scene && actions.fitGraph(scene.bounds, size)}>
+          {!compact && (
+            <button
+              type="button"
+              className="button ghost small"
+              title={canExpandAll ? 'Open every group' : `Too big to open at once (over ${formatCount(EXPAND_ALL_MAX)} ops): open groups one by one`}
+              disabled={!canExpandAll}
+              onClick={() => {
+                performance.mark('frost:graph-expand');
+                va.setGraphExpanded(hierarchy.items.filter((it) => isExpandable(it)).map((it) => it.name));
+                fitNext.current = true;
+              }}
+            >
+              Expand all
+            </button>
+          )}
+          <button type="button" className="button ghost small" title="Fit the graph in view" disabled={!scene} onClick={() => scene && va.fitGraph(scene.bounds, size)}>
             Fit
           </button>
         </div>
@@ -283,7 +307,7 @@ function GraphView({ graph }: { graph: GraphIR }) {
         ref={setSvg}
         className="graph-svg"
         role="img"
-        aria-label="Graph drawing"
+        aria-label={view.label}
         tabIndex={0}
         aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown + - 0"
         aria-busy={lv.pending}
@@ -294,7 +318,7 @@ function GraphView({ graph }: { graph: GraphIR }) {
         onPointerCancel={onPointerUp}
       >
         <defs>
-          <marker id="gv-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+          <marker id={markerId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="gv-arrowhead" />
           </marker>
         </defs>
@@ -318,6 +342,7 @@ function GraphView({ graph }: { graph: GraphIR }) {
                     cut={cut}
                     cutMark={firstCut}
                     dim={focused !== null && !focused.edges.has(key)}
+                    marker={markerId}
                   />
                 );
               })}
@@ -332,21 +357,21 @@ function GraphView({ graph }: { graph: GraphIR }) {
           </g>
         )}
       </svg>
-      {showMinimap && scene && viewport && size.width > 0 && <Minimap scene={scene} viewport={viewport} size={size} />}
+      {showMinimap && !compact && scene && viewport && size.width > 0 && <Minimap scene={scene} viewport={viewport} size={size} />}
       {showLegend && <Legend graph={graph} />}
       {focus && (
         <div className="gv-focus-bar" role="status" aria-label="Focus mode">
           <span className="small">
             Focus on <b className="mono">{focus.node}</b>: {plural(focused?.nodes.size ?? 0, 'node')} within
           </span>
-          <button type="button" className="button ghost small" aria-label="Fewer hops" disabled={focus.hops <= 1} onClick={() => actions.setGraphFocus(focus.node, focus.hops - 1)}>
+          <button type="button" className="button ghost small" aria-label="Fewer hops" disabled={focus.hops <= 1} onClick={() => va.setGraphFocus(focus.node, focus.hops - 1)}>
             −
           </button>
           <span className="small">{plural(focus.hops, 'hop')}</span>
-          <button type="button" className="button ghost small" aria-label="More hops" disabled={focus.hops >= 5} onClick={() => actions.setGraphFocus(focus.node, focus.hops + 1)}>
+          <button type="button" className="button ghost small" aria-label="More hops" disabled={focus.hops >= 5} onClick={() => va.setGraphFocus(focus.node, focus.hops + 1)}>
             +
           </button>
-          <button type="button" className="button small" onClick={() => actions.setGraphFocus(null)}>
+          <button type="button" className="button small" onClick={() => va.setGraphFocus(null)}>
             Exit focus (Esc)
           </button>
         </div>
@@ -387,7 +412,8 @@ function onActivate(fn: () => void, more: Record<string, () => void> = {}) {
 
 /** An open group: a framed container whose header closes it. */
 function Frame({ box, item, labels, dim }: { box: DrawBox; item: HierarchyItem; labels: boolean; dim: boolean }) {
-  const collapse = () => actions.collapseGraphGroup(item.name);
+  const va = useGraphView().actions;
+  const collapse = () => va.collapseGraphGroup(item.name);
   return (
     <g className={`gv-frame${box.side ? ' gv-side' : ''}${item.depth % 2 === 0 ? ' gv-even' : ''}${dim ? ' gv-unfocused' : ''}`} data-group={item.name} data-open="true">
       {/* Double-clicking an open group's background closes it too. */}
@@ -408,16 +434,18 @@ function Frame({ box, item, labels, dim }: { box: DrawBox; item: HierarchyItem; 
 /** A closed group or series: a box with its size; click to open. */
 function GroupBox({ box, item, labels, dim }: { box: DrawBox; item: HierarchyItem; labels: boolean; dim: boolean }) {
   // The freeze preview: a closed scope without any kept node is dropped whole, so it is dimmed.
-  const dropped = useFrost((s) => item.kind === 'group' && s.freezePreview?.keptScopes !== undefined && !s.freezePreview.keptScopes.has(item.name) && !s.freezePreview.kept?.has(item.name));
+  const view = useGraphView();
+  const dropped = view.use((s) => item.kind === 'group' && s.freezePreview?.keptScopes !== undefined && !s.freezePreview.keptScopes.has(item.name) && !s.freezePreview.kept?.has(item.name));
+  const extra = view.groupClass?.(item.name);
   const expand = () => {
     performance.mark('frost:graph-expand');
-    actions.expandGraphGroup(item.name);
+    view.actions.expandGraphGroup(item.name);
   };
   const count = `+${formatCount(item.nodeCount)}`;
   const sub = item.seriesSize > 0 ? `×${item.seriesSize} · ${count} ops` : `${count} ops`;
   return (
     <g
-      className={`gv-group${item.kind === 'series' ? ' gv-series' : ''}${box.side ? ' gv-side' : ''}${item.aux === 'pipeline' ? ' gv-queue' : ''}${dim ? ' gv-unfocused' : ''}${dropped ? ' gv-dropped' : ''}`}
+      className={`gv-group${item.kind === 'series' ? ' gv-series' : ''}${box.side ? ' gv-side' : ''}${item.aux === 'pipeline' ? ' gv-queue' : ''}${dim ? ' gv-unfocused' : ''}${dropped ? ' gv-dropped' : ''}${extra ? ` ${extra}` : ''}`}
       data-group={item.name}
       data-open="false"
       role="button"
@@ -452,18 +480,23 @@ function BoxLabels({ box, label, sub, top, gap, subClass }: { box: DrawBox; labe
 
 function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy; selected: string | null; labels: boolean; dim: boolean }) {
   // The freeze preview's kept set: nodes the frozen graph drops are drawn dimmed.
-  const kept = useFrost((s) => s.freezePreview?.kept);
+  const view = useGraphView();
+  const kept = view.use((s) => s.freezePreview?.kept);
   const item = h.items[box.id] as HierarchyItem;
   const node = h.graph.nodes[item.node];
   if (!node) return null;
-  const select = () => actions.selectNode(node.name);
-  const focusHere = () => actions.setGraphFocus(node.name);
+  const va = view.actions;
+  const select = () => va.selectNode(node.name);
+  const focusHere = () => va.setGraphFocus(node.name);
   const parent = h.items[item.parent] as HierarchyItem;
-  const collapseParent = () => parent.kind !== 'root' && actions.collapseGraphGroup(parent.name);
+  const collapseParent = () => parent.kind !== 'root' && va.collapseGraphGroup(parent.name);
   const isSelected = selected === node.name;
+  const deco = view.decorate?.(node);
+  const heat = deco?.heat ?? 0;
   return (
     <g
-      className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}${dim ? ' gv-unfocused' : ''}${kept && !kept.has(node.name) ? ' gv-dropped' : ''}`}
+      className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}${dim ? ' gv-unfocused' : ''}${kept && !kept.has(node.name) ? ' gv-dropped' : ''}${deco?.className ? ` ${deco.className}` : ''}${heat > 0 ? ' gv-heat' : ''}`}
+      style={heat > 0 ? ({ '--gv-heat': `${Math.round(15 + heat * 70)}%` } as CSSProperties) : undefined}
       data-node-name={node.name}
       role="button"
       tabIndex={0}
@@ -473,7 +506,7 @@ function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy;
       onDoubleClick={focusHere}
       onKeyDown={onActivate(select, { f: focusHere, ArrowLeft: collapseParent })}
     >
-      <title>{`${node.name}\n${node.op}${node.pipeline ? ' · queue pipeline' : ''}`}</title>
+      <title>{`${node.name}\n${node.op}${node.pipeline ? ' · queue pipeline' : ''}${deco?.note ? `\n${deco.note}` : ''}`}</title>
       <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={10} className="gv-op-body" />
       {labels && <BoxLabels box={box} label={item.label} sub={node.op} top={14} gap={13} subClass="gv-sub" />}
     </g>
@@ -484,7 +517,7 @@ function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy;
  * An aggregated edge. Its shape label sits just above the arrowhead, in the gap between ranks
  * (so it never lies on a box); a queue cut is a red bar across the edge just below the dequeue.
  */
-function Edge({ edge, label, cut, cutMark, dim }: { edge: DrawEdge; label: string | null; cut: boolean; cutMark: boolean; dim: boolean }) {
+function Edge({ edge, label, cut, cutMark, dim, marker }: { edge: DrawEdge; label: string | null; cut: boolean; cutMark: boolean; dim: boolean; marker: string }) {
   const controlOnly = edge.edge.data === 0;
   const width = controlOnly ? 1 : Math.min(3, 1 + Math.log2(edge.edge.data) * 0.5);
   const end = edge.points[edge.points.length - 1];
@@ -493,7 +526,7 @@ function Edge({ edge, label, cut, cutMark, dim }: { edge: DrawEdge; label: strin
   const cutAt = cutMark ? pointAtDistance(edge.points, 9) : null;
   return (
     <g className={`gv-edge-g${dim ? ' gv-unfocused' : ''}`} data-cut={cut ? 'true' : undefined}>
-      <path d={edgePathD(edge.points)} className={`gv-edge${controlOnly ? ' gv-control' : ''}`} strokeWidth={width} markerEnd="url(#gv-arrow)">
+      <path d={edgePathD(edge.points)} className={`gv-edge${controlOnly ? ' gv-control' : ''}`} strokeWidth={width} markerEnd={`url(#${marker})`}>
         <title>{`${edge.edge.data} data, ${edge.edge.control} control${cut ? ' · cut here by freezing (the dequeue becomes a placeholder)' : ''}`}</title>
       </path>
       {label !== null && end && (

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import { centreAt, minimapTransform, type DrawScene, type Size, type Viewport } from '../graph/view-geometry.js';
-import { actions } from '../state/index.js';
+import { useGraphView } from '../state/index.js';
 
 const SIZE: Size = { width: 176, height: 120 };
 
@@ -12,6 +12,7 @@ const SIZE: Size = { width: 176, height: 120 };
 export function Minimap({ scene, viewport, size }: { scene: DrawScene; viewport: Viewport; size: Size }) {
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const t = useMemo(() => minimapTransform(scene.bounds, SIZE), [scene]);
+  const va = useGraphView().actions;
 
   useEffect(() => {
     const c = canvas.current;
@@ -52,7 +53,7 @@ export function Minimap({ scene, viewport, size }: { scene: DrawScene; viewport:
     const r = e.currentTarget.getBoundingClientRect();
     const wx = (e.clientX - r.left - t.x) / t.k;
     const wy = (e.clientY - r.top - t.y) / t.k;
-    actions.setGraphViewport(centreAt(viewport, wx, wy, size));
+    va.setGraphViewport(centreAt(viewport, wx, wy, size));
   };
 
   return (

@@ -3,6 +3,7 @@ import type { GraphNodeIR } from '../../../shared/model/graph-ir.js';
 import type { InspectReport, VariableJSON } from '../../../shared/model/inspect-report.js';
 import { graphIndex, inputNodeName, type GraphIndex } from '../graph/graph-index.js';
 import { actions, useFrost } from '../state/index.js';
+import { CompareProperties } from './CompareProperties.js';
 import { FreezePanel, UseAsOutputButton } from './FreezePanel.js';
 import { TensorView } from './TensorView.js';
 import { formatBytes, formatCount, formatName, formatShape, plural } from './format.js';
@@ -11,6 +12,8 @@ import { formatBytes, formatCount, formatName, formatShape, plural } from './for
 export function PropertiesPanel() {
   return (
     <>
+      {/* While comparing, the selection's diff entry is what the user looks for: it comes first. */}
+      <CompareProperties />
       <FreezePanel />
       <Properties />
     </>
@@ -23,6 +26,8 @@ function Properties() {
   const selectedNode = useFrost((s) => s.selectedNode);
   const selectedVariable = useFrost((s) => s.selectedVariable);
   const tensor = useFrost((s) => s.tensor);
+  // A node only B has is picked in the Compare list: its details are the Comparison section's.
+  const bOnlyPicked = useFrost((s) => s.compare?.result !== undefined && s.compareSelection?.a === null && s.selectedNode === null);
   const index = useMemo(() => (graph ? graphIndex(graph) : null), [graph]);
 
   const node = selectedNode !== null ? index?.byName.get(selectedNode) : undefined;
@@ -44,6 +49,7 @@ function Properties() {
       </>
     );
   }
+  if (bOnlyPicked) return null;
   if (report) return <SourceSummary report={report} />;
   return <p className="muted panel-note">Properties of the selected node or variable appear here.</p>;
 }

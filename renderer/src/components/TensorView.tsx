@@ -1,4 +1,5 @@
 import type { TensorView as TensorViewState } from '../state/index.js';
+import { actions, useFrost } from '../state/index.js';
 import { Histogram } from './Histogram.js';
 import { formatBytes, formatCount, formatNumber, formatShape } from './format.js';
 
@@ -46,11 +47,32 @@ export function TensorView({ tensor }: { tensor: TensorViewState | null }) {
       </dl>
       {s?.sampled && <p className="muted small">Statistics from a sample of {formatCount(s.count)} values.</p>}
       {t.histogram && t.histogram.counts.length > 0 && <Histogram histogram={t.histogram} />}
+      <SaveNpy name={t.name} />
       <h3 className="section-title">Preview</h3>
       <pre className="preview mono" tabIndex={0} aria-label={`Values of ${t.name}`}>
         {t.preview}
       </pre>
     </section>
+  );
+}
+
+const SAVE_TEXT = { saving: 'Writing the .npy…', downloaded: 'Downloaded.', saved: 'Saved', 'not-saved': 'Not saved.', failed: 'Could not save it.' } as const;
+
+/** "Save as .npy" (bfloat16 / float8 widened to float32, int4 to int8, as `frost tensor --npy`). */
+function SaveNpy({ name }: { name: string }) {
+  const save = useFrost((s) => (s.tensorSave?.name === name ? s.tensorSave : null));
+  return (
+    <p className="small">
+      <button type="button" className="button" disabled={save?.status === 'saving'} onClick={() => void actions.saveTensorNpy(name)}>
+        Save as .npy
+      </button>{' '}
+      {save && (
+        <span className="muted" role="status">
+          {SAVE_TEXT[save.status]}
+          {save.path ? ` ${save.path}` : ''}
+        </span>
+      )}
+    </p>
   );
 }
 

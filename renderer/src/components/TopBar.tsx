@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { actions, useFrost, type ThemeChoice } from '../state/index.js';
 import { Icon, type IconName } from './Icon.js';
 import { baseName } from './format.js';
+import { CompareButton } from './CompareDialog.js';
 
 export const PATH_FIELD_ID = 'frost-path';
 
@@ -57,6 +58,7 @@ export function TopBar() {
         </button>
         <RecentMenu />
       </form>
+      <CompareButton />
       <div className="topbar-end">
         {info && (
           <span className="chip" title={`Frost ${info.version} on ${info.platform}`}>

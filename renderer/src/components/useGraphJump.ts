@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { revealNode, type Hierarchy } from '../graph/hierarchy.js';
 import { centreOn, intersects, visibleWorld, type DrawScene, type Size, type Viewport } from '../graph/view-geometry.js';
-import { actions } from '../state/index.js';
+import { useGraphView } from '../state/index.js';
 
 interface Pending {
   name: string;
@@ -18,17 +18,22 @@ interface Pending {
 export function useGraphJump(h: Hierarchy, scene: DrawScene | null, viewport: Viewport | null, size: Size, expanded: readonly string[] | null, selected: string | null) {
   const pending = useRef<Pending | null>(null);
   const [seq, setSeq] = useState(0);
+  const view = useGraphView();
+  const va = view.actions;
+  // A Compare pane opens with a selection already made: it reveals it once its groups are known.
+  // (The Graph tab keeps its first view as the default expansion shows it.)
+  const revealOnOpen = view.id !== 'main' && expanded === null;
 
   const jump = useCallback(
     (name: string, centre: Pending['centre'] = 'always', extra: readonly string[] = []): void => {
       if (!h.nodeByName.has(name) || expanded === null) return;
       let next = new Set(expanded);
       for (const n of [name, ...extra]) next = revealNode(h, next, n);
-      if (next.size !== expanded.length) actions.setGraphExpanded(next);
+      if (next.size !== expanded.length) va.setGraphExpanded(next);
       pending.current = { name, centre };
       setSeq((s) => s + 1);
     },
-    [h, expanded],
+    [va, h, expanded],
   );
 
   // A selection made anywhere shows in the drawing.
@@ -37,7 +42,7 @@ export function useGraphJump(h: Hierarchy, scene: DrawScene | null, viewport: Vi
     if (selected !== null && pending.current?.name !== selected) jump(selected, 'if-hidden');
     // Only a new selection (or a new graph) reveals; expanding later must not re-trigger it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selected, h]);
+  }, [selected, h, revealOnOpen]);
 
   // Centre once the layout showing the node is drawn.
   useEffect(() => {
@@ -49,8 +54,9 @@ export function useGraphJump(h: Hierarchy, scene: DrawScene | null, viewport: Vi
     if (!box) return; // not in this layout yet: the next one will have it
     pending.current = null;
     if (p.centre === 'if-hidden' && intersects(visibleWorld(viewport, size), box)) return;
-    actions.setGraphViewport(centreOn(box, size, viewport.k));
-  }, [scene, viewport, size, h, seq]);
+    // A move of the view's own (not the user's): a linked pane does not follow it.
+    va.revealViewport(centreOn(box, size, viewport.k));
+  }, [va, scene, viewport, size, h, seq]);
 
   return jump;
 }

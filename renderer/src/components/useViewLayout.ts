@@ -91,7 +91,10 @@ export function useViewLayout(graph: GraphIR | null, expanded: readonly string[]
     const c = layoutClient();
     void c.layout(graphId, { expanded: new Set(expanded), aux: 'side' }, { onSlow: () => live && setSlowKey(key) }).then((out) => {
       if (!live) return;
-      if (out.ok) setResult({ key, graphId, layout: out.value, error: null, cancelled: false });
+      if (out.ok) {
+        performance.mark('frost:layout-received');
+        setResult({ key, graphId, layout: out.value, error: null, cancelled: false });
+      }
       else if (out.reason === 'error' || out.reason === 'cancelled')
         setResult((r) => ({ key, graphId, layout: r?.graphId === graphId ? r.layout : null, error: out.reason === 'error' ? (out.message ?? 'The layout failed.') : null, cancelled: out.reason === 'cancelled' }));
     });

@@ -175,6 +175,7 @@ describe('Electron client', () => {
       'freeze:save': fail,
       'freeze:open': fail,
       'diff:run': fail,
+      'tensor:npy': fail,
       'job:cancel': fail,
       onProgress: () => () => {},
       ...overrides,

@@ -30,6 +30,8 @@ export interface FrostClient {
   downloadUrl(downloadId: string, part: 'pb' | 'manifest'): string | null;
   /** Browser only: downloads a frozen graph and its manifest (two downloads); false where there is no such thing. */
   downloadFrozen(downloadId: string): boolean;
+  /** Browser only: downloads a single-file download (a tensor's .npy); false in Electron (use `freeze:save`). */
+  downloadFile(downloadId: string): boolean;
 }
 
 /** What the client needs from its surroundings; `browserEnv()` supplies the real ones. */
@@ -137,6 +139,7 @@ function electronClient(api: FrostApi): FrostClient {
     },
     downloadUrl: () => null,
     downloadFrozen: () => false,
+    downloadFile: () => false,
   };
 }
 
@@ -183,6 +186,11 @@ function httpClient(env: ClientEnv, token: string | null): FrostClient {
       if (!env.download) return false;
       env.download(downloadUrl(downloadId, 'pb'));
       env.download(downloadUrl(downloadId, 'manifest'));
+      return true;
+    },
+    downloadFile(downloadId) {
+      if (!env.download) return false;
+      env.download(downloadUrl(downloadId, 'pb'));
       return true;
     },
   };

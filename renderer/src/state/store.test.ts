@@ -408,3 +408,38 @@ describe('checksum verification (a long job)', () => {
     expect(state().verify).toBeNull();
   });
 });
+
+describe('Save as .npy', () => {
+  it('browser: the core writes the .npy, then the page downloads it', async () => {
+    const { actions, state, client } = setup();
+    await actions.startApp();
+    client.on('tensor:npy', () => ({ ok: true, value: { downloadId: 'n1', fileName: 'w.npy', bytes: 136 } }));
+    await actions.saveTensorNpy('w');
+    expect(client.callsTo('tensor:npy')).toEqual([{ sourceId: 's1', name: 'w' }]);
+    expect(client.downloads).toEqual(['n1']);
+    expect(state().tensorSave).toEqual({ name: 'w', status: 'downloaded' });
+  });
+
+  it('Electron: the Save dialog of freeze:save takes the download; a cancelled dialog is "not saved"', async () => {
+    const client = fakeClient('electron');
+    const { actions, state } = setup({ client });
+    await actions.startApp();
+    client.on('tensor:npy', () => ({ ok: true, value: { downloadId: 'n2', fileName: 'w.npy', bytes: 136 } }));
+    client.on('freeze:save', () => ({ ok: true, value: { saved: true, path: '/home/me/w.npy' } }));
+    await actions.saveTensorNpy('w');
+    expect(client.callsTo('freeze:save')).toEqual([{ downloadId: 'n2' }]);
+    expect(state().tensorSave).toEqual({ name: 'w', status: 'saved', path: '/home/me/w.npy' });
+    client.on('freeze:save', () => ({ ok: true, value: { saved: false } }));
+    await actions.saveTensorNpy('w');
+    expect(state().tensorSave).toEqual({ name: 'w', status: 'not-saved' });
+  });
+
+  it('an error of the core is a banner and a failed status', async () => {
+    const { actions, state, client } = setup();
+    await actions.startApp();
+    client.on('tensor:npy', () => ({ ok: false, error: { code: 'TENSOR_NOT_FOUND', message: 'No tensor w.' } }));
+    await actions.saveTensorNpy('w');
+    expect(state().tensorSave).toEqual({ name: 'w', status: 'failed' });
+    expect(state().banners.at(-1)?.title).toBe('Could not save w as .npy');
+  });
+});

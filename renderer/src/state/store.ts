@@ -12,10 +12,11 @@ import { createFreezeActions, freezeInitial, type FreezeActions } from './slices
 import { createJobsActions, jobsInitial, type JobsActions } from './slices/jobs.js';
 import { createSelectionActions, selectionInitial, type SelectionActions } from './slices/selection.js';
 import { createSourceActions, sourceInitial, type SourceActions } from './slices/source.js';
+import { compareInitial, createCompareActions, type CompareActions } from './slices/compare.js';
 import { createUiActions, type UiActions } from './slices/ui.js';
 import type { FrostState, UiSlice } from './types.js';
 
-export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions & GraphViewActions & FreezeActions;
+export type FrostActions = AppActions & SourceActions & SelectionActions & UiActions & JobsActions & GraphViewActions & FreezeActions & CompareActions;
 
 export interface Frost {
   store: StoreApi<FrostState>;
@@ -42,6 +43,7 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
     ...jobsInitial(),
     ...graphViewInitial(),
     ...freezeInitial(),
+    ...compareInitial(),
     ...UI_DEFAULTS,
     ...loadPrefs(storage),
   }));
@@ -55,11 +57,17 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
   const jobs: JobsActions = createJobsActions(ctx, () => app, newJobId);
   const graphView = createGraphViewActions(ctx);
   const freeze: FreezeActions = createFreezeActions(ctx, () => app, newJobId);
+  const compare: CompareActions = createCompareActions(ctx, () => app, () => selection, newJobId);
+  // A comparison belongs to the source it compared (A): it ends when another source opens.
+  const unsubscribeCompare = store.subscribe((s, prev) => {
+    if (s.sourceId !== prev.sourceId) compare.sourceChanged(s.sourceId);
+  });
   // One progress subscription for every long job (checksums, freeze).
   const listenToProgress = (): (() => void) =>
     client.onProgress((e) => {
       jobs.applyProgress(e);
       freeze.applyFreezeProgress(e);
+      compare.applyCompareProgress(e);
     });
 
   // Persist preferences when they change (debounced).
@@ -82,9 +90,10 @@ export function createFrost({ client, storage, saveDelayMs = 150, newJobId }: Fr
 
   return {
     store,
-    actions: { ...app, ...source, ...selection, ...ui, ...jobs, ...graphView, ...freeze, listenToProgress },
+    actions: { ...app, ...source, ...selection, ...ui, ...jobs, ...graphView, ...freeze, ...compare, listenToProgress },
     dispose() {
       unsubscribe();
+      unsubscribeCompare();
       clearTimeout(timer);
     },
   };

@@ -6,6 +6,7 @@ import type { AppInfo, FreezeRunResult, InputSuggestion, OutputSuggestion, Recen
 import type { FreezeInputOverride, FreezePreview } from '../../../shared/model/freeze-preview.js';
 import type { VerifyFreezeResult } from '../../../shared/model/verify-freeze.js';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
+import type { DiffResult, NodeDiffKind } from '../../../shared/model/diff.js';
 import type { InspectReport, ProblemJSON, VerifyResultJSON } from '../../../shared/model/inspect-report.js';
 
 /** What the whole window is doing; published as `document.body.dataset.state` for tests. */
@@ -51,6 +52,8 @@ export interface SelectionSlice {
   /** A checkpoint key (a row of the variables table). */
   selectedVariable: string | null;
   tensor: TensorView | null;
+  /** "Save as .npy" of the shown tensor: written by the core, then downloaded (browser) or saved (Electron). */
+  tensorSave: { name: string; status: 'saving' | 'downloaded' | 'saved' | 'not-saved' | 'failed'; path?: string } | null;
 }
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -75,7 +78,7 @@ export interface UiSlice {
   expandedGroups: readonly string[];
 }
 
-export type CentreTab = 'outline' | 'graph';
+export type CentreTab = 'outline' | 'graph' | 'compare';
 
 export interface GraphViewSlice {
   /** Which view fills the centre panel. */
@@ -182,4 +185,56 @@ export interface FreezeSlice {
   freezeVerify: FreezeVerifyJob | null;
 }
 
-export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice & GraphViewSlice & FreezeSlice;
+/** What the open source (A) is compared with. */
+export type CompareTarget =
+  /** Anything Frost opens, by path (at checkpoint `step` when given). */
+  | { kind: 'path'; path: string; step?: number }
+  /** Another step of the open checkpoint folder. */
+  | { kind: 'step'; step: number }
+  /** The frozen graph of the last finished freeze (`freeze:open`). */
+  | { kind: 'frozen'; downloadId: string };
+
+/** A comparison of the open source (A) with a second one (B): B opened, then `diff:run` as a job. */
+export interface CompareJob {
+  jobId: string;
+  target: CompareTarget;
+  aSourceId: string;
+  /** A and B as shown in the header (B is null until it opened). */
+  aLabel: string;
+  bLabel: string | null;
+  /** B's handle while it is open; closed with the comparison. */
+  bSourceId: string | null;
+  bReport: InspectReport | null;
+  /** B's graph, for its pane and the properties of nodes only B has. */
+  bGraph: GraphIR | null;
+  /** opening: B is being opened; running / cancelling: the diff job runs. */
+  status: 'opening' | JobStatus;
+  done: number;
+  total: number;
+  message: string;
+  result?: DiffResult;
+  problem?: ProblemJSON;
+}
+
+/** Which diff entries the Compare view lists. */
+export interface CompareFilter {
+  /** Kinds shown (the chips). */
+  kinds: readonly NodeDiffKind[];
+  /** Matches the A or B name or op, case-insensitive. */
+  text: string;
+  /** Top-level name scope ('' = the root), or null for every scope. */
+  scope: string | null;
+}
+
+/** What the Compare tab shows: the list of node changes, the weight table, the two graphs, or the merged one. */
+export type CompareView = 'nodes' | 'weights' | 'panes' | 'overlay';
+
+export interface CompareSlice {
+  compare: CompareJob | null;
+  compareView: CompareView;
+  compareFilter: CompareFilter;
+  /** The diff entry picked in the list, by its names (a node only B has cannot be `selectedNode`). */
+  compareSelection: { a: string | null; b: string | null } | null;
+}
+
+export type FrostState = AppSlice & SourceSlice & SelectionSlice & UiSlice & JobsSlice & GraphViewSlice & FreezeSlice & CompareSlice;

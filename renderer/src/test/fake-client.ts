@@ -67,6 +67,11 @@ export function fakeClient(transport: FrostClient['transport'] = 'http'): FakeCl
       downloads.push(id);
       return true;
     },
+    downloadFile(id) {
+      if (transport !== 'http') return false;
+      downloads.push(id);
+      return true;
+    },
   };
 }
 

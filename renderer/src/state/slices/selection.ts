@@ -3,7 +3,7 @@ import type { SelectionSlice } from '../types.js';
 import type { ActionContext } from './context.js';
 import type { AppActions } from './app.js';
 
-export const selectionInitial = (): SelectionSlice => ({ selectedNode: null, selectedVariable: null, tensor: null });
+export const selectionInitial = (): SelectionSlice => ({ selectedNode: null, selectedVariable: null, tensor: null, tensorSave: null });
 
 export type SelectionActions = ReturnType<typeof createSelectionActions>;
 
@@ -55,10 +55,36 @@ export function createSelectionActions(ctx: ActionContext, app: () => AppActions
     if (tensor?.name !== key || tensor.status === 'error') void loadTensor(key);
   }
 
+  /**
+   * "Save as .npy": the core writes the tensor as a NumPy file; the browser then downloads it,
+   * Electron offers a Save dialog (`freeze:save` saves any download of the service).
+   */
+  async function saveTensorNpy(name: string): Promise<void> {
+    const { sourceId } = ctx.get();
+    if (sourceId === null) return;
+    const set = (s: NonNullable<SelectionSlice['tensorSave']>): void => ctx.set({ tensorSave: s });
+    set({ name, status: 'saving' });
+    const res = await ctx.client.call('tensor:npy', { sourceId, name });
+    if (!res.ok) {
+      set({ name, status: 'failed' });
+      app().reportProblem(`Could not save ${name} as .npy`, res.error);
+      return;
+    }
+    if (ctx.client.transport === 'http') {
+      set({ name, status: ctx.client.downloadFile(res.value.downloadId) ? 'downloaded' : 'failed' });
+      return;
+    }
+    const saved = await ctx.client.call('freeze:save', { downloadId: res.value.downloadId });
+    if (!saved.ok) {
+      set({ name, status: 'failed' });
+      app().reportProblem(`Could not save ${name} as .npy`, saved.error);
+    } else set(saved.value.saved ? { name, status: 'saved', ...(saved.value.path ? { path: saved.value.path } : {}) } : { name, status: 'not-saved' });
+  }
+
   function clearSelection(): void {
     tensorSeq++;
     ctx.set(selectionInitial());
   }
 
-  return { selectNode, selectVariable, clearSelection, loadTensor };
+  return { selectNode, selectVariable, clearSelection, loadTensor, saveTensorNpy };
 }

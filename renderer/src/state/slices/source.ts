@@ -65,6 +65,8 @@ export function createSourceActions(ctx: ActionContext, app: () => AppActions) {
 
     const graph = await ctx.client.call('graph:get', { sourceId });
     if (seq !== openSeq) return true;
+    // Timing marks for the graph-view speed e2e (e2e/graph-perf.spec.ts) and profiling.
+    globalThis.performance?.mark?.('frost:graph-received');
     if (graph.ok) {
       ctx.set({ graph: graph.value, graphStatus: 'ready', busy: null, phase: 'ready' });
     } else {
