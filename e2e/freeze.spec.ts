@@ -109,6 +109,11 @@ test.describe('click-to-freeze', () => {
     await frost.canvas.group('dnn/logits', false).click();
     await expect(frost.canvas.node('dnn/logits/MatMul')).toBeVisible();
     await expect(frost.canvas.node('dnn/logits/MatMul')).not.toHaveClass(/gv-dropped/);
+    // The chosen output is marked on the drawing (search jumps to it, opening its groups).
+    await frost.canvas.search.fill(OUTPUT);
+    await page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first().click();
+    await expect(frost.canvas.node(OUTPUT)).toHaveAttribute('data-output', 'true');
+    await expect(frost.canvas.node('dnn/logits/MatMul')).not.toHaveAttribute('data-output', 'true');
 
     // Edit the placeholder: the preview follows, and the frozen .pb gets that shape.
     await shape.fill('[128, 4]');

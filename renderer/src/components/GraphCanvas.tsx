@@ -484,6 +484,8 @@ function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy;
   const kept = view.use((s) => s.freezePreview?.kept);
   const item = h.items[box.id] as HierarchyItem;
   const node = h.graph.nodes[item.node];
+  // Chosen freeze outputs (`node` or `node:k`) are marked on the drawing.
+  const isOutput = view.use((s) => node !== undefined && s.freezeOutputs.some((o) => o === node.name || (o.startsWith(`${node.name}:`) && /^\d+$/.test(o.slice(node.name.length + 1)))));
   if (!node) return null;
   const va = view.actions;
   const select = () => va.selectNode(node.name);
@@ -495,9 +497,10 @@ function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy;
   const heat = deco?.heat ?? 0;
   return (
     <g
-      className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}${dim ? ' gv-unfocused' : ''}${kept && !kept.has(node.name) ? ' gv-dropped' : ''}${deco?.className ? ` ${deco.className}` : ''}${heat > 0 ? ' gv-heat' : ''}`}
+      className={`gv-op fam-${node.family}${node.pipeline ? ' gv-queue' : ''}${box.side ? ' gv-side' : ''}${isSelected ? ' gv-selected' : ''}${dim ? ' gv-unfocused' : ''}${kept && !kept.has(node.name) ? ' gv-dropped' : ''}${deco?.className ? ` ${deco.className}` : ''}${heat > 0 ? ' gv-heat' : ''}${isOutput ? ' gv-output' : ''}`}
       style={heat > 0 ? ({ '--gv-heat': `${Math.round(15 + heat * 70)}%` } as CSSProperties) : undefined}
       data-node-name={node.name}
+      data-output={isOutput ? 'true' : undefined}
       role="button"
       tabIndex={0}
       aria-pressed={isSelected}
@@ -509,6 +512,14 @@ function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy;
       <title>{`${node.name}\n${node.op}${node.pipeline ? ' · queue pipeline' : ''}${deco?.note ? `\n${deco.note}` : ''}`}</title>
       <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={10} className="gv-op-body" />
       {labels && <BoxLabels box={box} label={item.label} sub={node.op} top={14} gap={13} subClass="gv-sub" />}
+      {isOutput && (
+        <g className="gv-output-badge" aria-hidden="true">
+          <rect x={box.x + box.width - 34} y={box.y - 9} width={34} height={16} rx={8} />
+          <text x={box.x + box.width - 17} y={box.y + 3} textAnchor="middle">
+            out
+          </text>
+        </g>
+      )}
     </g>
   );
 }

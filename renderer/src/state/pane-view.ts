@@ -15,7 +15,11 @@ export interface GraphViewFields extends Pick<GraphViewSlice, 'graphExpanded' | 
   selectedNode: string | null;
   /** The freeze preview (the main drawing dims what a freeze drops); null in panes. */
   freezePreview: FrostState['freezePreview'];
+  /** The outputs chosen for the next freeze (marked on the main drawing); none in panes. */
+  freezeOutputs: FrostState['freezeOutputs'];
 }
+
+const NO_OUTPUTS: readonly string[] = [];
 
 export interface GraphViewBindingActions {
   initGraphExpansion(defaults: Iterable<string>): void;
@@ -160,7 +164,7 @@ export function createPaneView(options: PaneOptions): PaneView {
   function use<T>(selector: (s: GraphViewFields) => T): T {
     const pane = useStore(store);
     const selectedNode = useStore(options.window, selectedOf);
-    return selector({ ...pane, selectedNode, freezePreview: null });
+    return selector({ ...pane, selectedNode, freezePreview: null, freezeOutputs: NO_OUTPUTS });
   }
 
   return {
