@@ -44,6 +44,10 @@ function report(line: string): void {
   test.info().annotations.push({ type: 'perf', description: line });
 }
 
+// Trace recording snapshots the DOM at every action (a big SVG each time): off, so the numbers
+// are the app's.
+test.use({ trace: 'off' });
+
 test.describe('graph view speed and looks', () => {
   test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
