@@ -114,6 +114,12 @@ test.describe('click-to-freeze', () => {
     await page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first().click();
     await expect(frost.canvas.node(OUTPUT)).toHaveAttribute('data-output', 'true');
     await expect(frost.canvas.node('dnn/logits/MatMul')).not.toHaveAttribute('data-output', 'true');
+    // Shift+click on the drawing adds an output (and removes it again).
+    await frost.canvas.node('dnn/logits/MatMul').click({ modifiers: ['Shift'] });
+    await expect(frost.canvas.node('dnn/logits/MatMul')).toHaveAttribute('data-output', 'true');
+    await expect(freeze.getByRole('button', { name: 'Remove output dnn/logits/MatMul' })).toBeVisible();
+    await frost.canvas.node('dnn/logits/MatMul').click({ modifiers: ['Shift'] });
+    await expect(frost.canvas.node('dnn/logits/MatMul')).not.toHaveAttribute('data-output', 'true');
 
     // Edit the placeholder: the preview follows, and the frozen .pb gets that shape.
     await shape.fill('[128, 4]');

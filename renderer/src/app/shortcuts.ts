@@ -16,6 +16,7 @@ export const SHORTCUT_HELP: readonly { keys: string; what: string }[] = [
   { keys: 'Esc', what: 'Clear the selection' },
   { keys: '↑ ↓ Home End', what: 'Move in the variables table or the graph outline' },
   { keys: '← →', what: 'Collapse or expand a group in the outline' },
+  { keys: 'Shift click', what: 'Use a node of the drawn graph as a freeze output (again: remove it)' },
   { keys: 'Ctrl B', what: 'Show or hide the source panel' },
   { keys: 'Ctrl I', what: 'Show or hide the properties panel' },
   { keys: 'Ctrl /', what: 'Keyboard shortcuts' },

@@ -505,7 +505,9 @@ function OpNode({ box, h, selected, labels, dim }: { box: DrawBox; h: Hierarchy;
       tabIndex={0}
       aria-pressed={isSelected}
       aria-label={`${node.name} (${node.op})`}
-      onClick={select}
+      // Shift+click picks freeze outputs on the Graph tab's drawing (several in a row); a plain
+      // click selects. Compare panes only select.
+      onClick={(e) => (e.shiftKey && view.id === 'main' ? actions.toggleFreezeOutput(node.name) : select())}
       onDoubleClick={focusHere}
       onKeyDown={onActivate(select, { f: focusHere, ArrowLeft: collapseParent })}
     >
