@@ -5,6 +5,7 @@ import { diffEntryId, diffIndex, filterDiffNodes } from '../graph/diff-index.js'
 import { actions, useFrost } from '../state/index.js';
 import { formatCount, plural } from './format.js';
 import { useWindowedRows } from './useWindowedRows.js';
+import { WindowedGrid } from './WindowedGrid.js';
 
 const ROW = 30;
 const HEADER = 30;
@@ -71,59 +72,58 @@ export function NodeList({ result }: { result: DiffResult }) {
           {rows.length === total ? plural(total, 'change') : `${formatCount(rows.length)} of ${plural(total, 'change')}`}
         </span>
       </div>
-      <div
-        ref={setElement}
-        className="vtable compare-table"
-        role="grid"
-        aria-label="Graph changes"
-        aria-rowcount={rows.length + 1}
-        tabIndex={0}
+      <WindowedGrid
+        setElement={setElement}
+        className="compare-table"
+        label="Graph changes"
+        rowCount={rows.length}
+        totalHeight={totalHeight}
+        activeId={selectedIndex >= first && selectedIndex < last ? `diff-row-${selectedIndex}` : undefined}
         onKeyDown={onKeyDown}
-        aria-activedescendant={selectedIndex >= first && selectedIndex < last ? `diff-row-${selectedIndex}` : undefined}
-      >
-        <div className="vtable-spacer" style={{ height: totalHeight }}>
+        header={
           <div className="vrow vhead diff-row" role="row" aria-rowindex={1}>
             <div role="columnheader">Kind</div>
             <div role="columnheader">A</div>
             <div role="columnheader">B</div>
             <div role="columnheader">What changed</div>
           </div>
-          {rows.slice(first, last).map((n, k) => {
-            const i = first + k;
-            const selected = isSelected(n);
-            const what = describeNodeDiff(n);
-            return (
-              <div
-                key={diffEntryId(n)}
-                id={`diff-row-${i}`}
-                role="row"
-                aria-rowindex={i + 2}
-                aria-selected={selected}
-                className={`vrow diff-row${selected ? ' selected' : ''}`}
-                style={{ top: HEADER + i * ROW, height: ROW }}
-                data-kind={n.kind}
-                data-a={n.a}
-                data-b={n.b}
-                onClick={() => actions.selectDiffEntry(n)}
-              >
-                <div role="gridcell">
-                  <KindTag kind={n.kind} />
-                </div>
-                <div role="gridcell" className="mono ellipsis-start" title={n.a}>
-                  {n.a === undefined ? <span className="muted">–</span> : <bdi>{n.a}</bdi>}
-                </div>
-                <div role="gridcell" className="mono ellipsis-start" title={n.b}>
-                  {n.b === undefined ? <span className="muted">–</span> : n.b === n.a ? <span className="muted">=</span> : <bdi>{n.b}</bdi>}
-                </div>
-                <div role="gridcell" className="ellipsis small" title={what}>
-                  {what}
-                </div>
+        }
+        after={rows.length === 0 && <p className="muted empty-note overlay-note">{total === 0 ? 'The graphs are the same.' : 'No change matches the filter.'}</p>}
+      >
+        {rows.slice(first, last).map((n, k) => {
+          const i = first + k;
+          const selected = isSelected(n);
+          const what = describeNodeDiff(n);
+          return (
+            <div
+              key={diffEntryId(n)}
+              id={`diff-row-${i}`}
+              role="row"
+              aria-rowindex={i + 2}
+              aria-selected={selected}
+              className={`vrow diff-row${selected ? ' selected' : ''}`}
+              style={{ top: HEADER + i * ROW, height: ROW }}
+              data-kind={n.kind}
+              data-a={n.a}
+              data-b={n.b}
+              onClick={() => actions.selectDiffEntry(n)}
+            >
+              <div role="gridcell">
+                <KindTag kind={n.kind} />
               </div>
-            );
-          })}
-        </div>
-        {rows.length === 0 && <p className="muted empty-note overlay-note">{total === 0 ? 'The graphs are the same.' : 'No change matches the filter.'}</p>}
-      </div>
+              <div role="gridcell" className="mono ellipsis-start" title={n.a}>
+                {n.a === undefined ? <span className="muted">–</span> : <bdi>{n.a}</bdi>}
+              </div>
+              <div role="gridcell" className="mono ellipsis-start" title={n.b}>
+                {n.b === undefined ? <span className="muted">–</span> : n.b === n.a ? <span className="muted">=</span> : <bdi>{n.b}</bdi>}
+              </div>
+              <div role="gridcell" className="ellipsis small" title={what}>
+                {what}
+              </div>
+            </div>
+          );
+        })}
+      </WindowedGrid>
     </div>
   );
 }

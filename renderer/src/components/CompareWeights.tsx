@@ -6,6 +6,7 @@ import { actions, useFrost } from '../state/index.js';
 import { KindTag, keyStep } from './CompareNodeList.js';
 import { formatCount, formatShape, plural } from './format.js';
 import { useWindowedRows } from './useWindowedRows.js';
+import { WindowedGrid } from './WindowedGrid.js';
 
 const ROW = 30;
 const HEADER = 30;
@@ -66,17 +67,15 @@ export function WeightTable({ result }: { result: DiffResult }) {
         {c.onlyInA.length ? `, ${formatCount(c.onlyInA.length)} only in A` : ''}
         {c.onlyInB.length ? `, ${formatCount(c.onlyInB.length)} only in B` : ''}
       </p>
-      <div
-        ref={setElement}
-        className="vtable compare-table"
-        role="grid"
-        aria-label="Weight changes"
-        aria-rowcount={rows.length + 1}
-        tabIndex={0}
+      <WindowedGrid
+        setElement={setElement}
+        className="compare-table"
+        label="Weight changes"
+        rowCount={rows.length}
+        totalHeight={totalHeight}
+        activeId={selectedIndex >= first && selectedIndex < last ? `weight-row-${selectedIndex}` : undefined}
         onKeyDown={onKeyDown}
-        aria-activedescendant={selectedIndex >= first && selectedIndex < last ? `weight-row-${selectedIndex}` : undefined}
-      >
-        <div className="vtable-spacer" style={{ height: totalHeight }}>
+        header={
           <div className="vrow vhead weight-row" role="row" aria-rowindex={1}>
             {['Variable', 'Type', 'Max abs', 'Mean abs', 'Rel L2', 'Cosine', 'Changed'].map((h) => (
               <div key={h} role="columnheader">
@@ -84,48 +83,49 @@ export function WeightTable({ result }: { result: DiffResult }) {
               </div>
             ))}
           </div>
-          {rows.slice(first, last).map((r, k) => {
-            const i = first + k;
-            const d = r.v?.delta;
-            const why = r.only ? `only in ${r.only.toUpperCase()}` : r.v && r.v.status !== 'compared' ? variableStatusText(r.v) : '';
-            const cells: ReactNode[] =
-              d && r.v?.status === 'compared'
-                ? [formatDelta(d.maxAbs), formatDelta(d.meanAbs), formatDelta(d.relL2), formatCosine(d.cosine), formatChangedPercent(d)]
-                : ['-', '-', '-', '-', '-'];
-            return (
-              <div
-                key={`${r.only ?? ''}:${r.key}`}
-                id={`weight-row-${i}`}
-                role="row"
-                aria-rowindex={i + 2}
-                aria-selected={r.key === selectedVariable}
-                className={`vrow weight-row${r.key === selectedVariable ? ' selected' : ''}`}
-                style={{ top: HEADER + i * ROW, height: ROW, ...heatStyle(weightHeat(r.v)) }}
-                data-variable={r.key}
-                onClick={() => select(r)}
-              >
-                <div role="gridcell" className="mono weight-key" title={r.key}>
-                  <span className="ellipsis-start">
-                    <bdi>{r.key}</bdi>
-                  </span>
-                  {r.v?.partitioned ? <span className="tag small-tag">partitioned</span> : null}
-                  {r.only ? <KindTag kind={r.only === 'a' ? 'only in A' : 'only in B'} /> : null}
-                </div>
-                <div role="gridcell" className="mono ellipsis" title={why || r.type}>
-                  {why && !r.only ? <span className="warn-text">{why}: </span> : null}
-                  {r.type}
-                </div>
-                {cells.map((text, j) => (
-                  <div key={j} role="gridcell" className="mono num">
-                    {text}
-                  </div>
-                ))}
+        }
+        after={rows.length === 0 && <p className="muted empty-note overlay-note">Neither checkpoint has variables.</p>}
+      >
+        {rows.slice(first, last).map((r, k) => {
+          const i = first + k;
+          const d = r.v?.delta;
+          const why = r.only ? `only in ${r.only.toUpperCase()}` : r.v && r.v.status !== 'compared' ? variableStatusText(r.v) : '';
+          const cells: ReactNode[] =
+            d && r.v?.status === 'compared'
+              ? [formatDelta(d.maxAbs), formatDelta(d.meanAbs), formatDelta(d.relL2), formatCosine(d.cosine), formatChangedPercent(d)]
+              : ['-', '-', '-', '-', '-'];
+          return (
+            <div
+              key={`${r.only ?? ''}:${r.key}`}
+              id={`weight-row-${i}`}
+              role="row"
+              aria-rowindex={i + 2}
+              aria-selected={r.key === selectedVariable}
+              className={`vrow weight-row${r.key === selectedVariable ? ' selected' : ''}`}
+              style={{ top: HEADER + i * ROW, height: ROW, ...heatStyle(weightHeat(r.v)) }}
+              data-variable={r.key}
+              onClick={() => select(r)}
+            >
+              <div role="gridcell" className="mono weight-key" title={r.key}>
+                <span className="ellipsis-start">
+                  <bdi>{r.key}</bdi>
+                </span>
+                {r.v?.partitioned ? <span className="tag small-tag">partitioned</span> : null}
+                {r.only ? <KindTag kind={r.only === 'a' ? 'only in A' : 'only in B'} /> : null}
               </div>
-            );
-          })}
-        </div>
-        {rows.length === 0 && <p className="muted empty-note overlay-note">Neither checkpoint has variables.</p>}
-      </div>
+              <div role="gridcell" className="mono ellipsis" title={why || r.type}>
+                {why && !r.only ? <span className="warn-text">{why}: </span> : null}
+                {r.type}
+              </div>
+              {cells.map((text, j) => (
+                <div key={j} role="gridcell" className="mono num">
+                  {text}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </WindowedGrid>
     </div>
   );
 }

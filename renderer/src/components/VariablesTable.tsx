@@ -3,6 +3,7 @@ import type { VariableJSON } from '../../../shared/model/inspect-report.js';
 import { actions, stepSelection, useFrost, visibleVariables, type VariableSortKey } from '../state/index.js';
 import { formatBytes, formatCount, formatShape } from './format.js';
 import { useWindowedRows } from './useWindowedRows.js';
+import { WindowedGrid } from './WindowedGrid.js';
 import { VerifyButton, VerifyStatus } from './VerifyChecksums.js';
 
 export const VARIABLE_FILTER_ID = 'frost-variable-filter';
@@ -70,18 +71,15 @@ export function VariablesTable() {
       {total === 0 ? (
         <p className="muted empty-note">This source has no checkpoint variables.</p>
       ) : (
-        <div
-          ref={setElement}
-          className="vtable"
-          role="grid"
-          aria-label="Checkpoint variables"
-          aria-rowcount={rows.length + 1}
-          aria-colcount={COLUMNS.length}
-          aria-activedescendant={activeId}
-          tabIndex={0}
+        <WindowedGrid
+          setElement={setElement}
+          label="Checkpoint variables"
+          rowCount={rows.length}
+          colCount={COLUMNS.length}
+          totalHeight={totalHeight}
+          activeId={activeId}
           onKeyDown={onKeyDown}
-        >
-          <div className="vtable-spacer" style={{ height: totalHeight }}>
+          header={
             <div className="vrow vhead" role="row" aria-rowindex={1}>
               {COLUMNS.map((c) => {
                 const active = c.key !== null && sort.key === c.key;
@@ -106,13 +104,14 @@ export function VariablesTable() {
                 );
               })}
             </div>
-            {rows.slice(first, last).map((v, k) => {
-              const i = first + k;
-              return <VariableRow key={v.name} v={v} index={i} top={HEADER + i * rowHeight} height={rowHeight} selected={v.name === selected} />;
-            })}
-          </div>
-          {rows.length === 0 && <p className="muted empty-note overlay-note">No variable matches “{filter}”.</p>}
-        </div>
+          }
+          after={rows.length === 0 && <p className="muted empty-note overlay-note">No variable matches “{filter}”.</p>}
+        >
+          {rows.slice(first, last).map((v, k) => {
+            const i = first + k;
+            return <VariableRow key={v.name} v={v} index={i} top={HEADER + i * rowHeight} height={rowHeight} selected={v.name === selected} />;
+          })}
+        </WindowedGrid>
       )}
     </section>
   );
