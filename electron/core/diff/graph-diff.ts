@@ -318,6 +318,13 @@ export async function diffGraphs(ga: GraphDiffInput, gb: GraphDiffInput, options
   const nodes: GraphNodeDiff[] = [];
   const sides: GraphDiff['sides'] = { a: {}, b: {} };
   const pairs: Record<string, string> = {};
+  /** A node only one side has: listed, coloured on its side, counted in its scope. */
+  const recordUnpaired = (entry: GraphNodeDiff, side: 'a' | 'b', name: string, key: string | undefined): void => {
+    if (key !== undefined) entry.checkpointKey = key;
+    nodes.push(entry);
+    sides[side][name] = entry.kind;
+    bump(entry.kind, name);
+  };
   const frozenChecks: GraphNodeDiff[] = [];
   const keyOf = (an: string | undefined, bn: string | undefined): string | undefined =>
     (an === undefined ? undefined : ga.keys?.get(an)) ?? (bn === undefined ? undefined : gb.keys?.get(bn));
@@ -330,11 +337,7 @@ export async function diffGraphs(ga: GraphDiffInput, gb: GraphDiffInput, options
       const entry: GraphNodeDiff = f
         ? { kind: 'frozen', a: aName, opA: an.op ?? '', note: `read of frozen variable ${f.node}, folded away (its consumers read the constant directly)` }
         : { kind: 'removed', a: aName, opA: an.op ?? '' };
-      const key = keyOf(aName, undefined);
-      if (key !== undefined) entry.checkpointKey = key;
-      nodes.push(entry);
-      sides.a[aName] = entry.kind;
-      bump(entry.kind, aName);
+      recordUnpaired(entry, 'a', aName, keyOf(aName, undefined));
       continue;
     }
     const bn = b.byName.get(bName) as NodeDef;
@@ -382,11 +385,7 @@ export async function diffGraphs(ga: GraphDiffInput, gb: GraphDiffInput, options
     const entry: GraphNodeDiff = extra
       ? { kind: 'cut', a: extra.node, b: bName, opA: a.byName.get(extra.node)?.op ?? '', opB: bn.op ?? '', matchedBy: 'name', note: `placeholder for component ${extra.port} of dequeue ${extra.node}` }
       : { kind: 'added', b: bName, opB: bn.op ?? '' };
-    const key = keyOf(undefined, bName);
-    if (key !== undefined) entry.checkpointKey = key;
-    nodes.push(entry);
-    sides.b[bName] = entry.kind;
-    bump(entry.kind, bName);
+    recordUnpaired(entry, 'b', bName, keyOf(undefined, bName));
   }
 
   // Frozen values against A's checkpoint, one variable at a time (bounded memory).
