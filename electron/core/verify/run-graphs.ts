@@ -115,6 +115,12 @@ async function runOne(tf: TfCore, converter: typeof TfConverterModule, req: Grap
       // A kernel the backend lacks is an unsupported op, said by name.
       const kernel = /Kernel '([^']+)' not registered for backend/.exec(message(e));
       if (kernel) return { json: { ran: false, unsupported: [`${kernel[1]} (no ${tf.getBackend()} kernel)`], error: message(e) } };
+      // v2 control flow (While / If / PartitionedCall) runs function bodies from the graph's
+      // library, which the tfjs artifacts do not carry: tfjs then fails deep inside its
+      // executor. Say what it is instead of tfjs's internal TypeError.
+      if (/executeFunctionAsync|functionExecutorMap|Cannot find function/i.test(message(e))) {
+        return { json: { ran: false, unsupported: ['function bodies of v2 control flow (While/If/PartitionedCall)'], error: 'tfjs cannot run this graph: its While/If/PartitionedCall ops call functions of the graph library, which Verify does not hand to tfjs' } };
+      }
       return { json: { ran: false, unsupported: [], error: `tfjs failed to run the graph: ${message(e)}` } };
     } finally {
       tf.dispose(Object.values(feeds));
