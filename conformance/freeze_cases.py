@@ -111,6 +111,7 @@ def restore_and_run(case_dir, prefix, meta, outputs, feeds):
     with tf.Graph().as_default() as graph, tf.compat.v1.Session(graph=graph, config=config) as sess:
         saver = tf.compat.v1.train.import_meta_graph(os.path.join(case_dir, meta))
         saver.restore(sess, os.path.join(case_dir, prefix))
+        sess.run(tf.compat.v1.tables_initializer())  # lookup tables (vocab_tables); a no-op elsewhere
         fetches = {o: graph.get_tensor_by_name(o + ":0") for o in outputs}
         feed_dict = {graph.get_tensor_by_name(k): v for k, v in feeds.items()}
         return sess.run(fetches, feed_dict)
@@ -763,6 +764,34 @@ def many_steps(outdir):
         variant("many_steps", ["logits"], feeds, {}, "passes")])
 
 
+def vocab_tables(outdir):
+    """String features through lookup tables, as feature columns build them: a vocabulary list
+    (HashTableV2 + LookupTableImportV2 … InitializeTableV2) and a vocabulary file
+    (InitializeTableFromTextFileV2), both in `table_initializer`, run by `init_all_tables`."""
+    case_dir = case_dir_for(outdir, "vocab_tables")
+    rng = np.random.RandomState(103)
+    vocab_file = os.path.join(case_dir, "colors.txt")
+    with open(vocab_file, "w", encoding="utf-8") as f:
+        f.write("red\ngreen\nblue\n")
+    with tf.Graph().as_default():
+        animal = tf.compat.v1.placeholder(tf.string, [None], name="animal")
+        color = tf.compat.v1.placeholder(tf.string, [None], name="color")
+        animals = tf.compat.v1.lookup.StaticHashTable(tf.compat.v1.lookup.KeyValueTensorInitializer(
+            tf.constant(["cat", "dog", "owl"]), tf.constant([0, 1, 2], tf.int64)), -1, name="animal_table")
+        colors = tf.compat.v1.lookup.StaticHashTable(tf.compat.v1.lookup.TextFileInitializer(
+            vocab_file, tf.string, tf.compat.v1.lookup.TextFileIndex.WHOLE_LINE, tf.int64, tf.compat.v1.lookup.TextFileIndex.LINE_NUMBER), -1, name="color_table")
+        a_emb = tf.compat.v1.get_variable("animal_emb", [4, 3])
+        c_emb = tf.compat.v1.get_variable("color_emb", [4, 3])
+        h = tf.concat([tf.nn.embedding_lookup(a_emb, animals.lookup(animal) + 1), tf.nn.embedding_lookup(c_emb, colors.lookup(color) + 1)], 1)
+        tf.identity(dense(h, CLASSES, "head"), name="logits")
+        with tf.compat.v1.Session() as sess:
+            sess.run([tf.compat.v1.global_variables_initializer(), tf.compat.v1.tables_initializer()])
+            prefix = save(sess, case_dir, 1)
+    feeds = {"animal:0": np.array([b"dog", b"owl", b"yak"], dtype=object), "color:0": np.array([b"blue", b"pink", b"red"], dtype=object)}
+    return checkpoint_case(case_dir, prefix, "lookup tables from a vocabulary list and a vocabulary file (feature-column style)", [
+        variant("vocab_tables", ["logits"], feeds, {}, "keeps the tables but not their initializers: Table not initialized")])
+
+
 # ----------------------------------------------------------------------------- TF2 SavedModels
 
 def savedmodel_case(case_dir, about, feeds_by_input, catalogue):
@@ -903,7 +932,7 @@ def fixture_cases(outdir, fixtures_dir):
 
 TF1_CASES = [queue_batch, queue_shuffle_batch, bn_cond_ref, resource_while_v1, all_dtypes, renamed_saver,
              lstm_dynamic_rnn, conv_bn_fused, tfdata_iterator, sharded_saver, padded_slice_pipeline,
-             ema_eval_saver, image_file_pipeline, map_fn_scan, sparse_features, many_steps]
+             ema_eval_saver, image_file_pipeline, map_fn_scan, sparse_features, many_steps, vocab_tables]
 CHILD_CASES = {"--v2cf": [resource_while_v2, resource_cond_v2], "--big": [big_training_graph],
                "--tf2": [tf2_module_savedmodel, keras_export_savedmodel]}
 

@@ -57,7 +57,7 @@ def frost_verdict(case_dir, v, result):
     if missing:
         return {**base, "status": "FAIL", "stage": "feed", "reason": f"no recorded value for manifest input(s) {', '.join(missing)}"}
     expected = {k: decode(a) for k, a in v["expected"].items()}
-    verdict = {**base, **run_frozen(gd, v["outputs"], feeds, expected)}
+    verdict = {**base, **run_frozen(gd, v["outputs"], feeds, expected, manifest.get("initOps") or ())}
     left = forbidden_ops(gd)
     if left:
         more = f" (+{len(left) - 5} more)" if len(left) > 5 else ""

@@ -132,9 +132,10 @@ def compare(expected, actual):
     return not problems, "; ".join(problems), diffs
 
 
-def run_frozen(graph_def, outputs, feeds, expected):
-    """Imports `graph_def` into a fresh graph, feeds {tensor name: array}, runs `outputs`
-    (node names) with a time limit and compares with `expected` ({output: array}).
+def run_frozen(graph_def, outputs, feeds, expected, init_ops=()):
+    """Imports `graph_def` into a fresh graph, runs `init_ops` once (the lookup tables' init op
+    a manifest names), feeds {tensor name: array}, runs `outputs` (node names) with a time limit
+    and compares with `expected` ({output: array}).
     Returns {"status": "PASS"|"FAIL", "stage", "reason", "max_abs_diff"}."""
     with tf.Graph().as_default() as graph:
         try:
@@ -146,6 +147,8 @@ def run_frozen(graph_def, outputs, feeds, expected):
             fetches = {o: graph.get_tensor_by_name(tensor_name(o)) for o in outputs}
             feed_dict = {graph.get_tensor_by_name(tensor_name(k)): v for k, v in feeds.items()}
             with tf.compat.v1.Session(graph=graph) as sess:
+                for op in init_ops:
+                    sess.run(graph.get_operation_by_name(op), options=options)
                 actual = sess.run(fetches, feed_dict, options=options)
         except tf.errors.DeadlineExceededError:
             dequeues = [n.name for n in graph_def.node if DEQUEUE_OP.match(n.op)]

@@ -68,6 +68,11 @@ export interface FreezeManifest {
   rewrites: RewriteJSON[];
   functions: { kept: string[]; dropped: string[] };
   warnings: ProblemJSON[];
+  /**
+   * Ops to run once after importing the frozen graph, before its outputs: the initializers of
+   * the lookup tables it keeps (`init_all_tables`, as TF Serving's main_op / legacy_init_op).
+   */
+  initOps?: string[];
   /** Wall time of the freeze, ms. */
   ms?: number;
 }

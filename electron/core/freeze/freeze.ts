@@ -141,6 +141,15 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
   const dropped: string[] = [];
   const working = new Map<string, NodeDef>();
   let kept = pruneKept(index, outputNodes, file);
+  // Lookup tables the outputs read keep their initializers, grouped under one init op the
+  // user runs once after import (their contents live in no GraphDef field of the table).
+  const tableInit = tableInitializer(index, kept);
+  if (tableInit) {
+    nodes = [...nodes.filter((n) => n.name !== tableInit.name), tableInit];
+    index = new GraphIndex(nodes);
+    outputNodes.push(tableInit.name as string);
+    kept = pruneKept(index, outputNodes, file);
+  }
   for (let round = 0; round < 8; round++) {
     const dataReach = reachByData(index, outputNodes, 'inputs');
     let changed = false;
@@ -297,7 +306,8 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
       kept: (library?.function ?? []).map((f) => f.signature?.name ?? ''),
       dropped: (loaded.graphDef.library?.function ?? []).map((f) => f.signature?.name ?? '').filter((n) => !(library?.function ?? []).some((f) => f.signature?.name === n)),
     },
-    warnings: [...warnings, ...extraWarnings(finalIdx, out, file), ...noInputWarning(inputs.length, frozenVars.length, file)].map((w) => w.toJSON()),
+    warnings: [...warnings, ...extraWarnings(finalIdx, out, file, tableInit), ...noInputWarning(inputs.length, frozenVars.length, file)].map((w) => w.toJSON()),
+    ...(tableInit ? { initOps: [tableInit.name as string] } : {}),
     ms: Math.round(performance.now() - started),
   };
   return { graph, manifest, reader, inputFiles: [file, ...(reader?.files ?? [])] };
@@ -444,11 +454,38 @@ function noInputWarning(inputs: number, variables: number, file: string): FrostE
   ];
 }
 
-function extraWarnings(index: GraphIndex, nodes: NodeDef[], file: string): FrostError[] {
+const TABLE_OP = /^(HashTable|MutableHashTable|MutableDenseHashTable|MutableHashTableOfTensors)(V2)?$/;
+const TABLE_INIT_OP = /^(InitializeTable|InitializeTableFromTextFile|InitializeTableFromDataset|LookupTableImport)(V2)?$/;
+
+/**
+ * The init op for the lookup tables among `kept`: a NoOp with a control input on each of
+ * their initializers (InitializeTable*, LookupTableImport*), named `init_all_tables` like
+ * TF's own (that node is replaced when the graph has one), or undefined without tables.
+ */
+function tableInitializer(index: GraphIndex, kept: ReadonlySet<string>): NodeDef | undefined {
+  const tables = new Set([...kept].filter((n) => TABLE_OP.test(index.op(n) ?? '')));
+  if (tables.size === 0) return undefined;
+  const inits = index.nodes.filter((n) => {
+    if (!TABLE_INIT_OP.test(n.op ?? '')) return false;
+    // The table handle is input 0, possibly through an Identity.
+    let cur: string | undefined = index.dataInputs(n.name ?? '')[0]?.node;
+    for (let hops = 0; cur !== undefined && index.op(cur) === 'Identity' && hops < 4; hops++) cur = index.dataInputs(cur)[0]?.node;
+    return cur !== undefined && tables.has(cur);
+  });
+  if (inits.length === 0) return undefined;
+  const existing = index.node('init_all_tables');
+  const name = !existing || existing.op === 'NoOp' ? 'init_all_tables' : 'frost/init_all_tables';
+  return { name, op: 'NoOp', input: inits.map((n) => `^${n.name ?? ''}`), attr: {}, device: '' };
+}
+
+function extraWarnings(index: GraphIndex, nodes: NodeDef[], file: string, tableInit?: NodeDef): FrostError[] {
   const w: FrostError[] = [];
-  const tables = nodes.filter((n) => /^(HashTable|MutableHashTable|MutableDenseHashTable)/.test(n.op ?? ''));
-  if (tables.length > 0) {
-    w.push(new FrostError('INVALID_GRAPH', `The frozen graph uses lookup tables (${tables.map((t) => t.name).slice(0, 3).join(', ')}); their contents are not part of a GraphDef, so run the table initializer before use.`, { file }));
+  const tables = nodes.filter((n) => TABLE_OP.test(n.op ?? ''));
+  if (tables.length > 0 && tableInit) {
+    const fromFiles = nodes.filter((n) => /^InitializeTableFromTextFile/.test(n.op ?? ''));
+    w.push(new FrostError('INVALID_GRAPH', `The frozen graph keeps ${tables.length} lookup table${tables.length === 1 ? '' : 's'} (${tables.map((t) => t.name).slice(0, 3).join(', ')}) with ${tables.length === 1 ? 'its' : 'their'} initializers: run the op ${tableInit.name} once after importing it, before the outputs (TF Serving: as the main_op).${fromFiles.length > 0 ? ` ${fromFiles.length} of them read a vocabulary file at run time (${fromFiles.map((n) => n.name).slice(0, 2).join(', ')}): ship that file with the graph.` : ''}`, { file }));
+  } else if (tables.length > 0) {
+    w.push(new FrostError('INVALID_GRAPH', `The frozen graph uses lookup tables (${tables.map((t) => t.name).slice(0, 3).join(', ')}) whose initializers are not in the graph: their contents are not part of a GraphDef, so fill them before use.`, { file }));
   }
   for (const n of nodes) {
     if (n.op !== 'PlaceholderWithDefault') continue;
