@@ -233,6 +233,19 @@ describe('opening ahead of the page', () => {
     await service.dispose();
   });
 
+  it('dispose closes a preopened source nobody opened', async () => {
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => true });
+    service.preopen(prefix);
+    const pre = (service as unknown as { preopened?: { source: Promise<{ close(): Promise<void> }> } }).preopened;
+    expect(pre).toBeDefined();
+    const source = await pre?.source;
+    let closed = 0;
+    const close = source?.close.bind(source);
+    if (source) source.close = async () => (closed++, close?.());
+    await service.dispose();
+    expect(closed).toBe(1);
+  });
+
   it('preopen of a path the allow-list refuses: that source:open answers the refusal', async () => {
     const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => false });
     service.preopen(prefix);

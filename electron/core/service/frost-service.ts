@@ -239,6 +239,10 @@ export class FrostService {
     for (const job of this.jobs.values()) job.controller.abort();
     for (const { source } of this.sources.values()) await source.close();
     this.sources.clear();
+    // A preopened path the page never asked for still holds its files open.
+    const pre = this.preopened;
+    this.preopened = undefined;
+    if (pre) await pre.source.then((s) => s.close(), () => undefined);
     this.downloads.clear();
     const dir = this.workDir;
     this.workDir = undefined;
