@@ -15,7 +15,7 @@ const layer = (files, paths, patterns = []) => ({
 const electronBan = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'electron/core/proto/generated/**', '.venv-tf/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'electron/core/proto/generated/**', '.venv-tf/**', '.cache/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -20,6 +20,7 @@ import { stepOfPrefix } from '../source/detect.js';
 import { DT, dtypeName } from '../tensor/dtype.js';
 import { DeltaAccumulator, isComparableDtype } from './tensor-delta.js';
 import { createSimdKernel, type SimdKernel } from './simd-kernel.js';
+import { leaseLane, type ReadLane } from './read-lane.js';
 
 export interface CheckpointDiffOptions {
   signal?: AbortSignal;
@@ -31,6 +32,11 @@ export interface CheckpointDiffOptions {
   readAhead?: number;
   /** false: always use the JS kernel (tests compare the two). */
   simd?: boolean;
+  /**
+   * The read lane (read-lane.ts): by default used for diffs of at least 2 × 64 MiB and tensors
+   * of at least 1 MiB; true uses it for every streamed tensor, false never.
+   */
+  lane?: boolean;
 }
 
 /**
@@ -40,6 +46,10 @@ export interface CheckpointDiffOptions {
  */
 const DEFAULT_CHUNK = 2 << 20;
 const DEFAULT_AHEAD = 4;
+/** A diff borrows the read lane when it compares at least this much (starting it costs ~30 ms)... */
+const LANE_MIN_TOTAL = 64 << 20;
+/** ...and streams tensors of at least this size through it (each costs a round trip). */
+const LANE_MIN_TENSOR = 1 << 20;
 
 function cancelled(): FrostError {
   return new FrostError('CANCELLED', 'The diff was cancelled.');
@@ -82,9 +92,26 @@ function crcError(key: string, loc: TensorLocation, computed: number): FrostErro
   });
 }
 
+/** The SIMD kernel, and the read lane filling its ring from another core when a diff has one. */
+interface Kernels {
+  kernel: SimdKernel;
+  lane?: ReadLane;
+}
+
+/** Compares one chunk pair (whole elements) into `acc`: the SIMD kernel for float32 in its ring, else JS. */
+function compareChunk(acc: DeltaAccumulator, kernel: SimdKernel | undefined, slot: number, a: Uint8Array, b: Uint8Array): void {
+  const vectored = kernel ? a.length & ~15 : 0;
+  if (kernel && vectored > 0) {
+    const n = vectored >> 2;
+    acc.addPartial(kernel.run(slot, vectored), new Float32Array(a.buffer, a.byteOffset, n), new Float32Array(b.buffer, b.byteOffset, n));
+  }
+  if (vectored < a.length) acc.addBytes(a.subarray(vectored), b.subarray(vectored));
+}
+
 /**
  * Streams two equally sized payloads chunk by chunk into `acc`: reads of the next pairs are in
  * flight while one pair is compared, and each buffer is reused only after its pair is done.
+ * With a read lane, a worker does the reads and side A's checksum instead (read-lane.ts).
  */
 async function streamPair(
   pool: FilePool,
@@ -94,7 +121,7 @@ async function streamPair(
   acc: DeltaAccumulator,
   options: CheckpointDiffOptions,
   onBytes: (n: number) => void,
-  simd: SimdKernel | undefined,
+  simd: Kernels | undefined,
 ): Promise<void> {
   const size = la.size;
   const [fa, fb] = await Promise.all([pool.get(la.file), pool.get(lb.file)]);
@@ -102,45 +129,67 @@ async function streamPair(
   fa.checkRange(la.offset, size, what);
   fb.checkRange(lb.offset, size, what);
   // float32 chunks are read straight into the SIMD kernel's memory when there is one.
-  const kernel = simd && acc.dtype === DT.FLOAT ? simd : undefined;
-  const chunk = kernel ? (kernel.buffers[0]?.a.length ?? 16) : Math.max(16, Math.min(options.chunkSize ?? DEFAULT_CHUNK, size || 16)) & ~15;
-  const ahead = kernel ? kernel.buffers.length : Math.max(1, options.readAhead ?? DEFAULT_AHEAD);
-  const ring = kernel ? kernel.buffers.map((b) => [b.a, b.b] as const) : Array.from({ length: ahead }, () => [allocateExact(chunk), allocateExact(chunk)] as const);
-  const inFlight: { p: Promise<unknown>; a: Uint8Array; b: Uint8Array; slot: number }[] = [];
-  let next = 0;
-  let slot = 0;
+  const kernel = simd && acc.dtype === DT.FLOAT ? simd.kernel : undefined;
   let crcA = 0;
   let crcB = 0;
-  const request = (): void => {
-    const len = Math.min(chunk, size - next);
-    const [ba, bb] = ring[slot] as readonly [Uint8Array, Uint8Array];
-    const a = ba.subarray(0, len);
-    const b = bb.subarray(0, len);
-    const p = Promise.all([fa.readInto(a, la.offset + next, what), fb.readInto(b, lb.offset + next, what)]);
-    p.catch(() => undefined);
-    inFlight.push({ p, a, b, slot });
-    slot = (slot + 1) % ahead;
-    next += len;
-  };
-  try {
-    while (next < size && inFlight.length < ahead) request();
-    while (inFlight.length > 0) {
-      const head = inFlight.shift() as { p: Promise<unknown>; a: Uint8Array; b: Uint8Array; slot: number };
-      await head.p;
-      if (options.signal?.aborted) throw cancelled();
-      crcA = crc32c(head.a, crcA);
-      crcB = crc32c(head.b, crcB);
-      const vectored = kernel ? head.a.length & ~15 : 0;
-      if (kernel && vectored > 0) {
-        const n = vectored >> 2;
-        acc.addPartial(kernel.run(head.slot, vectored), new Float32Array(head.a.buffer, head.a.byteOffset, n), new Float32Array(head.b.buffer, head.b.byteOffset, n));
-      }
-      if (vectored < head.a.length) acc.addBytes(head.a.subarray(vectored), head.b.subarray(vectored));
-      onBytes(head.a.length * 2);
-      if (next < size) request();
+  const lane = simd?.lane;
+  let viaLane = lane?.usable === true && (options.lane === true || size >= LANE_MIN_TENSOR);
+  if (lane && viaLane) {
+    // The lane's ring is the kernel's memory whatever the dtype; only float32 uses the kernel.
+    const ring = simd?.kernel.buffers ?? [];
+    let reported = 0;
+    try {
+      crcA = await lane.stream({ a: { file: la.file, offset: la.offset }, b: { file: lb.file, offset: lb.offset }, size }, (slot, len) => {
+        const pair = ring[slot] as { a: Uint8Array; b: Uint8Array };
+        const a = pair.a.subarray(0, len);
+        const b = pair.b.subarray(0, len);
+        crcB = crc32c(b, crcB);
+        compareChunk(acc, kernel, slot, a, b);
+        reported += len * 2;
+        onBytes(len * 2);
+      }, options.signal);
+    } catch (e) {
+      // A worker that stopped says nothing about the files: compare this tensor again here.
+      if (lane.usable || (isFrostError(e) && e.code === 'CANCELLED')) throw e;
+      acc.reset();
+      onBytes(-reported);
+      crcB = 0;
+      viaLane = false;
     }
-  } finally {
-    await Promise.allSettled(inFlight.map((r) => r.p));
+  }
+  if (!viaLane) {
+    const chunk = kernel ? (kernel.buffers[0]?.a.length ?? 16) : Math.max(16, Math.min(options.chunkSize ?? DEFAULT_CHUNK, size || 16)) & ~15;
+    const ahead = kernel ? kernel.buffers.length : Math.max(1, options.readAhead ?? DEFAULT_AHEAD);
+    const ring = kernel ? kernel.buffers.map((b) => [b.a, b.b] as const) : Array.from({ length: ahead }, () => [allocateExact(chunk), allocateExact(chunk)] as const);
+    const inFlight: { p: Promise<unknown>; a: Uint8Array; b: Uint8Array; slot: number }[] = [];
+    let next = 0;
+    let slot = 0;
+    const request = (): void => {
+      const len = Math.min(chunk, size - next);
+      const [ba, bb] = ring[slot] as readonly [Uint8Array, Uint8Array];
+      const a = ba.subarray(0, len);
+      const b = bb.subarray(0, len);
+      const p = Promise.all([fa.readInto(a, la.offset + next, what), fb.readInto(b, lb.offset + next, what)]);
+      p.catch(() => undefined);
+      inFlight.push({ p, a, b, slot });
+      slot = (slot + 1) % ahead;
+      next += len;
+    };
+    try {
+      while (next < size && inFlight.length < ahead) request();
+      while (inFlight.length > 0) {
+        const head = inFlight.shift() as { p: Promise<unknown>; a: Uint8Array; b: Uint8Array; slot: number };
+        await head.p;
+        if (options.signal?.aborted) throw cancelled();
+        crcA = crc32c(head.a, crcA);
+        crcB = crc32c(head.b, crcB);
+        compareChunk(acc, kernel, head.slot, head.a, head.b);
+        onBytes(head.a.length * 2);
+        if (next < size) request();
+      }
+    } finally {
+      await Promise.allSettled(inFlight.map((r) => r.p));
+    }
   }
   if (maskCrc(crcA) !== la.maskedCrc) throw crcError(key, la, crcA);
   if (maskCrc(crcB) !== lb.maskedCrc) throw crcError(key, lb, crcB);
@@ -165,7 +214,12 @@ export async function diffCheckpoints(a: CheckpointReader, b: CheckpointReader, 
   let done = 0;
   const variables: VariableDiff[] = [];
   const pool = new FilePool();
-  const simd = options.simd === false ? undefined : createSimdKernel(Math.max(16, options.chunkSize ?? DEFAULT_CHUNK) & ~15, Math.max(1, options.readAhead ?? DEFAULT_AHEAD));
+  const chunk = Math.max(16, options.chunkSize ?? DEFAULT_CHUNK) & ~15;
+  const ahead = Math.max(1, options.readAhead ?? DEFAULT_AHEAD);
+  const wanted = options.lane ?? total >= 2 * LANE_MIN_TOTAL;
+  const lease = options.simd !== false && wanted ? leaseLane(chunk, ahead) : undefined;
+  const inline = lease || options.simd === false ? undefined : createSimdKernel(chunk, ahead);
+  const simd: Kernels | undefined = lease ? { kernel: lease.lane.kernel, lane: lease.lane } : inline && { kernel: inline };
   const totals = { compared: 0, changed: 0, unchanged: 0, mismatched: 0, unreadable: 0, bytesRead: 0 };
   try {
     for (const ea of both) {
@@ -212,6 +266,7 @@ export async function diffCheckpoints(a: CheckpointReader, b: CheckpointReader, 
       options.onProgress?.(done, total, ea.key);
     }
   } finally {
+    lease?.release();
     await pool.close();
   }
   return {

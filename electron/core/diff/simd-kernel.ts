@@ -3,8 +3,8 @@
  * the disk (issue #7: ≥ 50 % of raw read speed). Four elements per step: `f32x4.ne` counts
  * changed elements, each half is widened with `f64x2.promote_low_f32x4` and accumulated in
  * float64 lanes (the same float64 math as tensor-delta.ts, summed in another order). The
- * module is a few hundred bytes assembled below — no toolchain, no dependency — and owns its
- * memory, into which the shard chunks are read directly, so no byte is copied twice. Where
+ * module is a few hundred bytes assembled below — no toolchain, no dependency — and runs on a
+ * memory of ours, into which the shard chunks are read directly, so no byte is copied twice. Where
  * WebAssembly SIMD is missing, `createSimdKernel` returns undefined and the JS kernel runs.
  *
  * Opcodes: WebAssembly core spec §5.4 (binary format) and its SIMD instruction table.
@@ -18,6 +18,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => KernelMemory;
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -81,7 +82,12 @@ function update(acc: readonly number[]): number[] {
   ];
 }
 
-function moduleBytes(pages: number): Uint8Array {
+/**
+ * The module imports its memory ("e"."m", exactly `pages` pages), so that it can be a shared
+ * one another thread reads chunks into (read-lane.ts); shared memories carry the threads
+ * proposal's limits flag 0x03 (shared, with a maximum).
+ */
+function moduleBytes(pages: number, shared: boolean): Uint8Array {
   const body = [
     0x02, 0x01, 0x7f, 0x13, 0x7b, // locals: 1 × i32, 19 × v128
     0x02, 0x40, 0x03, 0x40, // block, loop
@@ -100,11 +106,23 @@ function moduleBytes(pages: number): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
+    ...section(2, [0x01, ...name('e'), ...name('m'), 0x02, shared ? 0x03 : 0x01, ...leb(pages), ...leb(pages)]),
     ...section(3, [0x01, 0x00]),
-    ...section(5, [0x01, 0x00, ...leb(pages)]),
-    ...section(7, [0x02, ...name('mem'), 0x02, 0x00, ...name('k'), 0x00, 0x00]),
+    ...section(7, [0x01, ...name('k'), 0x00, 0x00]),
     ...section(10, [0x01, ...leb(body.length), ...body]),
   ]);
+}
+
+/** The part of a WebAssembly.Memory used here; its buffer is a SharedArrayBuffer when shared. */
+export interface KernelMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
+/** A shared kernel's memory and ring, for a thread that reads chunks into it (read-lane.ts). */
+export interface KernelLayout {
+  memory: KernelMemory;
+  chunk: number;
+  slots: number;
 }
 
 export interface SimdKernel {
@@ -112,20 +130,37 @@ export interface SimdKernel {
   buffers: { a: Uint8Array; b: Uint8Array }[];
   /** Deltas of the first `bytes` bytes (a multiple of 16) of ring slot `slot`. */
   run(slot: number, bytes: number): DeltaPartial;
+  /** Present when the memory is shared (a SharedArrayBuffer another thread can fill). */
+  layout?: KernelLayout;
 }
 
-/** A kernel with `slots` pairs of `chunk`-byte buffers (chunk a multiple of 16), or undefined without SIMD. */
-export function createSimdKernel(chunk: number, slots: number): SimdKernel | undefined {
-  const resultBytes = 13 * 16;
-  const pages = Math.ceil((2 * slots * chunk + resultBytes) / PAGE);
+const RESULT_BYTES = 13 * 16;
+const pagesFor = (chunk: number, slots: number): number => Math.ceil((2 * slots * chunk + RESULT_BYTES) / PAGE);
+
+/**
+ * A kernel with `slots` pairs of `chunk`-byte buffers (chunk a multiple of 16), or undefined
+ * without SIMD (or, when `shared`, without shared WebAssembly memory).
+ */
+export function createSimdKernel(chunk: number, slots: number, shared = false): SimdKernel | undefined {
   if (!wasm) return undefined;
-  let k: (pa: number, pb: number, bytes: number, out: number) => void;
-  let memory: { buffer: ArrayBuffer };
+  const pages = pagesFor(chunk, slots);
+  let memory: KernelMemory;
   try {
-    const bytes = moduleBytes(pages);
+    memory = new wasm.Memory({ initial: pages, maximum: pages, shared });
+  } catch {
+    return undefined;
+  }
+  return instantiate({ memory, chunk, slots }, shared);
+}
+
+function instantiate(layout: KernelLayout, shared: boolean): SimdKernel | undefined {
+  if (!wasm) return undefined;
+  const { memory, chunk, slots } = layout;
+  let k: (pa: number, pb: number, bytes: number, out: number) => void;
+  try {
+    const bytes = moduleBytes(pagesFor(chunk, slots), shared);
     if (!wasm.validate(bytes)) return undefined;
-    const instance = new wasm.Instance(new wasm.Module(bytes), {});
-    memory = instance.exports['mem'] as { buffer: ArrayBuffer };
+    const instance = new wasm.Instance(new wasm.Module(bytes), { e: { m: memory } });
     k = instance.exports['k'] as typeof k;
   } catch {
     return undefined;
@@ -139,6 +174,7 @@ export function createSimdKernel(chunk: number, slots: number): SimdKernel | und
   const i32 = new Int32Array(memory.buffer, out + 12 * 16, 4);
   return {
     buffers,
+    ...(shared ? { layout } : {}),
     run(slot, bytes) {
       // Accumulators are wasm locals (zeroed per call) stored to `out` at the end.
       k(2 * slot * chunk, (2 * slot + 1) * chunk, bytes, out);

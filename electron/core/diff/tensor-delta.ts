@@ -36,6 +36,12 @@ export class DeltaAccumulator {
     this.itemSize = dtypeInfo(dtype)?.itemSize ?? 0;
   }
 
+  /** Forgets everything added (a stream that failed halfway is compared again). */
+  reset(): void {
+    this.elements = this.changed = 0;
+    this.maxAbs = this.sumAbs = this.sumD2 = this.sumA2 = this.sumB2 = this.dot = 0;
+  }
+
   /** Adds one aligned piece of both payloads: equal lengths, a whole number of elements. */
   addBytes(a: Uint8Array, b: Uint8Array): void {
     const n = Math.min(a.length, b.length);

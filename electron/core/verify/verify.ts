@@ -4,8 +4,6 @@
  * responsive and a Cancel can stop it at once (the worker is terminated), and reports the
  * largest absolute difference per output.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FreezeManifest } from '../../../shared/model/freeze-manifest.js';
 import type { VerifyFreezeResult, VerifyOptions } from '../../../shared/model/verify-freeze.js';
@@ -13,7 +11,7 @@ import { FrostError } from '../errors.js';
 import type { Source } from '../source/open-source.js';
 import { prepareVerify, type GraphTask } from './prepare.js';
 import type { GraphRunRequest, RunGraphsRequest, RunGraphsResponse } from './run-graphs.js';
-import { unpackedPath } from './unpacked-path.js';
+import { workerEntry } from './unpacked-path.js';
 
 export interface VerifyRunOptions {
   signal?: AbortSignal;
@@ -35,19 +33,13 @@ function cancelled(): FrostError {
 }
 
 /** The compiled worker beside this module, when there is one. */
-function workerFile(): URL | undefined {
-  const url = new URL('./verify-worker.js', import.meta.url);
-  // In the packaged app the worker is unpacked beside app.asar (build/electron-builder.yml
-  // asarUnpack): a worker thread's entry cannot be read from inside the archive.
-  const unpacked = unpackedPath(fileURLToPath(url));
-  if (unpacked !== fileURLToPath(url) && existsSync(unpacked)) return pathToFileURL(unpacked);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
-}
+const workerFile = (): URL | undefined => workerEntry(new URL('./verify-worker.js', import.meta.url));
 
 function inWorker(file: URL, req: RunGraphsRequest, signal: AbortSignal | undefined, onStep: (m: string) => void): Promise<RunGraphsResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelled());
-    const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
+    // No inherited node flags: some (e.g. --input-type from `node -e`) stop a worker starting.
+    const worker = new Worker(file, { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
