@@ -108,7 +108,7 @@ export async function main(): Promise<void> {
     saveFrozen,
   });
   // The page opens this path first thing; parse it while the window loads.
-  if (initialPath) service.preopen(initialPath);
+  if (initialPath) void service.preopen(initialPath);
 
   app.on('second-instance', (_event, argv, cwd) => {
     const path = pathFromArgv(argv, cwd);

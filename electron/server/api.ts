@@ -13,7 +13,7 @@ import type { FrostService } from '../core/service/frost-service.js';
 import { handleDownload } from './downloads.js';
 import type { EventHub } from './events.js';
 import { checkToken } from './request-guard.js';
-import { sendJSON, sendProblem } from './responses.js';
+import { sendJSON, sendPreparedResult, sendProblem } from './responses.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** An oversized body is read and dropped up to this much (so the client sees the 413), then the connection is cut. */
@@ -115,5 +115,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
     sendProblem(res, 400, 'BAD_REQUEST', 'The request body must be a JSON object.');
     return;
   }
-  sendJSON(res, 200, await ctx.service.handle(channel, request));
+  const result = await ctx.service.handle(channel, request);
+  // A graph is the one big reply, and the same object for every request of its source.
+  if (channel === 'graph:get' && result.ok && typeof result.value === 'object' && result.value !== null) await sendPreparedResult(res, result.value);
+  else sendJSON(res, 200, result);
 }

@@ -2,13 +2,16 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendJSON } from './responses.js';
+import { prepareResult, sendJSON, sendPreparedResult } from './responses.js';
 
 const big = { nodes: Array.from({ length: 5000 }, (_, i) => ({ name: `layer_${i}/MatMul`, op: 'MatMul' })) };
 let server: Server;
 let port: number;
 beforeAll(async () => {
-  server = createServer((req, res) => sendJSON(res, 200, req.url === '/big' ? big : { small: true }));
+  server = createServer((req, res) => {
+    if (req.url === '/prepared') void sendPreparedResult(res, big);
+    else sendJSON(res, 200, req.url === '/big' ? big : { small: true });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -41,5 +44,23 @@ describe('sendJSON compression', () => {
       expect(r.headers['content-encoding'], `${path} ${enc}`).toBeUndefined();
       expect(JSON.parse(r.body.toString('utf8'))).toEqual(path === '/big' ? big : { small: true });
     }
+  });
+});
+
+describe('prepared results (a graph reply encoded once)', () => {
+  it('is the gzip of the same JSON sendJSON would send, made once per value', async () => {
+    const body = await prepareResult(big);
+    expect(JSON.parse(gunzipSync(body).toString('utf8'))).toEqual({ ok: true, value: big });
+    expect(await prepareResult(big)).toBe(body);
+    const r = await get('/prepared', 'gzip');
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(Number(r.headers['content-length'])).toBe(r.body.length);
+    expect(r.body.equals(body)).toBe(true);
+  });
+
+  it('goes as plain JSON to a client that does not take gzip', async () => {
+    const r = await get('/prepared');
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(r.body.toString('utf8'))).toEqual({ ok: true, value: big });
   });
 });

@@ -20,6 +20,7 @@ const base = realpathSync(mkdtempSync(join(tmpdir(), 'frost-serve-')));
 const root = join(base, 'root');
 const outside = join(base, 'outside');
 const renderer = join(base, 'renderer');
+const BIG_JS = Array.from({ length: 400 }, (_, i) => `console.log("frost line ${i}");`).join('\n');
 const INDEX_HTML = '<!doctype html><title>Frost</title><script type="module" src="/assets/app.js"></script>';
 
 let server: RunningServer;
@@ -40,6 +41,7 @@ beforeAll(async () => {
   writeFileSync(join(renderer, 'index.html'), INDEX_HTML);
   writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log("frost");');
   writeFileSync(join(renderer, 'assets', 'app.css'), 'body{}');
+  writeFileSync(join(renderer, 'assets', 'big.js'), BIG_JS);
   writeFileSync(join(renderer, '.env'), 'SECRET=1');
   writeFileSync(join(base, 'secret.txt'), 'TOP SECRET');
   symlinkSync(join(base, 'secret.txt'), join(renderer, 'assets', 'sneaky.txt'));
@@ -397,6 +399,26 @@ describe('static files', () => {
     const head = await fetch(`${origin}/assets/app.js`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('serves the renderer from memory, gzipped for clients that take it, byte for byte the files', async () => {
+    const zipped = await raw(server.port, '/assets/big.js', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toBe('Accept-Encoding');
+    const plain = await raw(server.port, '/assets/big.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(BIG_JS);
+    // fetch decompresses: the same text either way.
+    expect(await (await fetch(`${origin}/assets/big.js`)).text()).toBe(BIG_JS);
+    expect(Number(zipped.headers['content-length'])).toBeLessThan(BIG_JS.length / 4);
+    // A file read at start keeps being served as it was read (a rebuild makes new hashed names).
+    writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log("changed");');
+    expect(await (await fetch(`${origin}/assets/app.js`)).text()).toBe('console.log("frost");');
+    writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log("frost");');
+    // …and one added later is found on disk.
+    writeFileSync(join(renderer, 'assets', 'later.js'), 'console.log("later");');
+    expect(await (await fetch(`${origin}/assets/later.js`)).text()).toBe('console.log("later");');
   });
 
   it('refuses path traversal', async () => {

@@ -17,8 +17,11 @@ import { handleApi } from './api.js';
 import { createEventHub } from './events.js';
 import { createPathGuard } from './path-guard.js';
 import { allowedHosts, checkSite, isLoopbackHost, isWildcardHost, urlHost } from './request-guard.js';
-import { sendProblem, sendText, setSecurityHeaders } from './responses.js';
-import { serveStatic } from './static-files.js';
+import { prepareResult, sendProblem, sendText, setSecurityHeaders } from './responses.js';
+import { preloadStatic, serveStatic } from './static-files.js';
+
+/** How long `frost serve PATH` waits for the page before parsing PATH anyway (a browser can take seconds to start). */
+const PREOPEN_GRACE_MS = 300;
 
 export interface ServerOptions {
   /** Allowed roots: only paths whose real location is inside one of these may be opened. */
@@ -90,6 +93,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const token = validToken(options.token ?? randomBytes(32).toString('hex'));
   const guard = await createPathGuard(options.paths);
   const events = createEventHub();
+  // Before the preopen below starts keeping the event loop busy.
+  const staticCache = await preloadStatic(options.rendererDir);
   const service = new FrostService({
     mode: 'serve',
     version: options.version,
@@ -99,8 +104,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onProgress: (e) => events.broadcast(e),
     ...(options.jobPaceMs ? { jobPaceMs: options.jobPaceMs } : {}),
   });
-  // The page opens the served path first thing; start parsing it while the browser loads.
-  if (options.initialPath !== undefined) service.preopen(options.initialPath);
+  // The page opens the served path first thing: parse it and encode its graph reply ahead of
+  // the page's request. That work keeps the event loop busy for ~0.4 s at a stretch on a big
+  // graph, so it starts once the page's script is out (it cannot ask for anything before its
+  // script runs), on its first API call, or after PREOPEN_GRACE_MS if no page comes sooner.
+  let preopenStarted = options.initialPath === undefined;
+  const startPreopen = (): void => {
+    if (preopenStarted || options.initialPath === undefined) return;
+    preopenStarted = true;
+    void service.preopen(options.initialPath).then((ir) => {
+      if (ir) prepareResult(ir).catch(() => undefined);
+    });
+  };
+  if (!preopenStarted) setTimeout(startPreopen, PREOPEN_GRACE_MS).unref();
+  const sentStatic = (pathname: string): void => {
+    if (pathname.endsWith('.js')) startPreopen();
+  };
 
   // Filled in once the port is known; until then nothing is accepted.
   let hosts: ReadonlySet<string> = new Set();
@@ -116,8 +135,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else sendText(res, refused.status, refused.message);
       return;
     }
-    if (isApi) await handleApi(req, res, { service, token, events }, pathname.slice('/api/'.length));
-    else await serveStatic(req, res, options.rendererDir, pathname);
+    if (isApi) {
+      startPreopen();
+      await handleApi(req, res, { service, token, events }, pathname.slice('/api/'.length));
+    } else await serveStatic(req, res, options.rendererDir, pathname, staticCache, sentStatic);
   };
 
   const server = createServer((req, res) => {

@@ -233,6 +233,25 @@ describe('opening ahead of the page', () => {
     await service.dispose();
   });
 
+  it('preopen resolves with the graph IR, the very object graph:get answers even when source:open comes first', async () => {
+    const graphDir = fixture('simple-model-freeze-oracle');
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => true });
+    const early = service.preopen(graphDir);
+    // Asked at once, while the parse and the IR are still under way: no second IR is built.
+    const r = (await service.handle('source:open', { path: graphDir })) as Result<OpenedSource>;
+    const g = await service.handle('graph:get', { sourceId: r.ok ? r.value.sourceId : '' });
+    const ir = await early;
+    expect(ir?.nodes.length).toBeGreaterThan(0);
+    expect(g.ok && g.value).toBe(ir);
+    await service.dispose();
+  });
+
+  it('preopen of a checkpoint without a graph resolves with undefined', async () => {
+    const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => true });
+    expect(await service.preopen(prefix)).toBeUndefined();
+    await service.dispose();
+  });
+
   it('dispose closes a preopened source nobody opened', async () => {
     const service = new FrostService({ mode: 'serve', version: 't', allowPath: () => true });
     service.preopen(prefix);

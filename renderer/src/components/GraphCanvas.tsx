@@ -54,7 +54,8 @@ export function GraphView({ graph, compact = false }: { graph: GraphIR; compact?
   const expanded = view.use((s) => s.graphExpanded);
   const viewport = view.use((s) => s.graphViewport);
   const selected = view.use((s) => s.selectedNode);
-  // The worker gets the graph first, so it builds its hierarchy while this thread builds this one.
+  // The worker gets the graph first, so it builds its hierarchy while this thread builds this
+  // one (which also lays out the first view when that is small: workers/layout/first-view.ts).
   const hierarchy = useMemo(() => {
     preloadLayout(graph);
     const h = buildHierarchy(graph);
@@ -63,7 +64,7 @@ export function GraphView({ graph, compact = false }: { graph: GraphIR; compact?
   }, [graph]);
   useEffect(() => va.initGraphExpansion(defaultExpansion(hierarchy)), [va, hierarchy]);
 
-  const lv = useViewLayout(graph, expanded);
+  const lv = useViewLayout(graph, hierarchy, expanded);
   const scene = useMemo(() => (lv.layout ? flattenLayout(lv.layout, hierarchy) : null), [lv.layout, hierarchy]);
 
   const [svg, setSvg] = useState<SVGSVGElement | null>(null);

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
+import { defaultExpansion, type Hierarchy } from '../graph/hierarchy.js';
 import { LayoutClient } from '../workers/layout/client.js';
+import { firstViewLayout } from '../workers/layout/first-view.js';
 import type { ViewLayout } from '../workers/layout/layout.js';
 
 /**
@@ -67,13 +69,30 @@ export interface ViewLayoutState {
   retry(): void;
 }
 
-/** Lays out `graph` with `expanded` open (null: not yet known, nothing is requested). */
-export function useViewLayout(graph: GraphIR | null, expanded: readonly string[] | null): ViewLayoutState {
+function sameNames(a: readonly string[], b: ReadonlySet<string>): boolean {
+  return a.length === b.size && a.every((n) => b.has(n));
+}
+
+/**
+ * Lays out `graph` (whose hierarchy is `hierarchy`) with `expanded` open (null: not yet known,
+ * nothing is requested). The first view, with the default groups open, is tried on this
+ * thread as soon as the hierarchy exists (first-view.ts); everything else is the worker's.
+ */
+export function useViewLayout(graph: GraphIR | null, hierarchy: Hierarchy | null, expanded: readonly string[] | null): ViewLayoutState {
   const [result, setResult] = useState<Result | null>(null);
   const [slowKey, setSlowKey] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const graphId = graph ? graphIdOf(graph) : null;
   const key = graphId !== null && expanded !== null ? `${graphId}#${attempt}|${expanded.join('\n')}` : '';
+  const first = useMemo(() => {
+    if (!graph || !hierarchy || hierarchy.graph !== graph) return null;
+    const open = defaultExpansion(hierarchy);
+    const layout = firstViewLayout(hierarchy, open);
+    if (layout) performance.mark('frost:layout-received');
+    return layout ? { open, layout } : null;
+  }, [graph, hierarchy]);
+  // The first view is the one wanted while the expansion is still the default one.
+  const firstFits = first !== null && expanded !== null && attempt === 0 && sameNames(expanded, first.open);
 
   useEffect(() => {
     if (!graph || graphId === null) return undefined;
@@ -86,7 +105,7 @@ export function useViewLayout(graph: GraphIR | null, expanded: readonly string[]
   }, [graph, graphId]);
 
   useEffect(() => {
-    if (graphId === null || expanded === null) return undefined;
+    if (graphId === null || expanded === null || firstFits) return undefined;
     let live = true;
     const c = layoutClient();
     void c.layout(graphId, { expanded: new Set(expanded), aux: 'side' }, { onSlow: () => live && setSlowKey(key) }).then((out) => {
@@ -101,15 +120,15 @@ export function useViewLayout(graph: GraphIR | null, expanded: readonly string[]
     return () => {
       live = false;
     };
-  }, [graphId, expanded, key]);
+  }, [graphId, expanded, key, firstFits]);
 
   const cancel = useCallback(() => client?.restart(), []);
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
 
   const current = result !== null && result.graphId === graphId ? result : null;
-  const pending = key !== '' && current?.key !== key;
+  const pending = key !== '' && current?.key !== key && !firstFits;
   return {
-    layout: current?.layout ?? null,
+    layout: firstFits ? first.layout : (current?.layout ?? first?.layout ?? null),
     pending,
     slow: pending && slowKey === key,
     error: pending ? null : (current?.error ?? null),

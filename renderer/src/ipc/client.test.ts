@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FrostApi, ProgressEvent } from '../../../shared/ipc/contract.js';
-import { createClient, takeToken, type ClientEnv, type EventStream } from './client.js';
+import { createClient, resultTextOf, takeToken, type ClientEnv, type EventStream } from './client.js';
 
 type FetchInit = { method: string; headers: Record<string, string>; body: string };
 
@@ -40,6 +40,16 @@ describe('HTTP client', () => {
     expect(init.headers.Authorization).toBe('Bearer s3cret');
     expect(init.headers['Content-Type']).toBe('application/json');
     expect(JSON.parse(init.body)).toEqual({ sourceId: 'a' });
+  });
+
+  it('keeps the reply text of a big value (handed to the layout worker), not of small ones', async () => {
+    const graph = { file: 'g.pb', functions: [], nodes: Array.from({ length: 20_000 }, (_, i) => ({ name: `layer_${i}/MatMul`, op: 'MatMul', inputs: [], controlInputs: [], attrs: {} })) };
+    const text = JSON.stringify({ ok: true, value: graph });
+    expect(text.length).toBeGreaterThan(1 << 20);
+    const big = await createClient(env('http://h/?token=t', () => ({ body: text })).env).call('graph:get', { sourceId: 'a' });
+    expect(big.ok && resultTextOf(big.value)).toBe(text);
+    const small = await createClient(env('http://h/?token=t', () => ({ body: JSON.stringify({ ok: true, value: { closed: true } }) })).env).call('source:close', { sourceId: 'a' });
+    expect(small.ok && resultTextOf(small.value)).toBeUndefined();
   });
 
   it('passes failed Results through unchanged', async () => {

@@ -155,6 +155,14 @@ function headerWidth(item: HierarchyItem, o: LayoutOptions): number {
  * Lays out groups of one hierarchy, caching each group's layout by (group, expansion key).
  * Not thread-safe by design: one engine per worker and graph.
  */
+/** Thrown by an engine made without dagre (`null`) when a group needs it. */
+export class DagreNeeded extends Error {
+  constructor() {
+    super('This layout needs dagre, which this engine was made without.');
+    this.name = 'DagreNeeded';
+  }
+}
+
 export class LayoutEngine {
   readonly options: LayoutOptions;
   /** Calls made so far, for tests and the status bar. */
@@ -163,7 +171,8 @@ export class LayoutEngine {
 
   constructor(
     readonly hierarchy: Hierarchy,
-    private readonly dagre: Dagre,
+    /** null: only the layouts of Frost's own (layered, column, grid); a group needing dagre throws DagreNeeded. */
+    private readonly dagre: Dagre | null,
     options: Partial<LayoutOptions> = {},
   ) {
     this.options = { ...DEFAULT_LAYOUT_OPTIONS, ...options };
@@ -345,7 +354,9 @@ export class LayoutEngine {
   private dagreLayout(boxes: ChildBox[], edges: readonly ChildEdge[]): { paths: EdgePath[]; width: number; height: number } {
     const o = this.options;
     this.counters.dagreCalls++;
-    const g = new this.dagre.graphlib.Graph({ multigraph: false, compound: false });
+    const dagre = this.dagre;
+    if (!dagre) throw new DagreNeeded();
+    const g = new dagre.graphlib.Graph({ multigraph: false, compound: false });
     g.setGraph({ rankdir: 'TB', nodesep: o.nodesep, ranksep: o.ranksep, edgesep: o.edgesep, marginx: 0, marginy: 0 });
     g.setDefaultEdgeLabel(() => ({}));
     for (const b of boxes) g.setNode(String(b.id), { width: b.width, height: b.height });
@@ -353,7 +364,7 @@ export class LayoutEngine {
       // Control-only edges pull less on the ranking than data edges.
       g.setEdge(String(e.from), String(e.to), { weight: e.data > 0 ? 2 : 1, minlen: 1 });
     }
-    this.dagre.layout(g);
+    dagre.layout(g);
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;

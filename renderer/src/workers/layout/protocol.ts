@@ -17,7 +17,8 @@ export interface LoadGraphReq {
   type: 'load';
   id: number;
   graphId: string;
-  graph: GraphIR;
+  /** The graph, or the JSON text of the server's reply holding it as `value` (faster to hand over). */
+  graph: GraphIR | { replyText: string };
   options?: Partial<LayoutOptions>;
 }
 

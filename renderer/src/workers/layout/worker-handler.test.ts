@@ -46,6 +46,24 @@ describe('layout worker handler', () => {
     expect(r.layout.stats.dagreCalls + r.layout.stats.layeredCalls).toBe(2);
   });
 
+  it('loads a graph from the text of its server reply, attrs dropped, as from the graph itself', async () => {
+    const graph = syntheticMlp(20);
+    graph.nodes[0] = { ...(graph.nodes[0] as (typeof graph.nodes)[number]), attrs: { dtype: 'float32' } };
+    const { handle, reply } = harness();
+    handle({ type: 'load', id: 1, graphId: 'text', graph: { replyText: JSON.stringify({ ok: true, value: graph }) } });
+    handle({ type: 'load', id: 2, graphId: 'object', graph });
+    const [a, b] = await Promise.all([reply(1), reply(2)]);
+    expect(a.type).toBe('loaded');
+    expect(a.type === 'loaded' && a.stats.items).toBe(b.type === 'loaded' ? b.stats.items : -1);
+    handle({ type: 'layout', id: 3, graphId: 'text', expanded: [], aux: 'side' });
+    handle({ type: 'layout', id: 4, graphId: 'object', expanded: [], aux: 'side' });
+    const [la, lb] = await Promise.all([reply(3), reply(4)]);
+    expect(la.type === 'layout' && la.layout.groups).toEqual(lb.type === 'layout' ? lb.layout.groups : null);
+    // A text that is not a graph reply is an error answer, not a crash.
+    handle({ type: 'load', id: 5, graphId: 'bad', graph: { replyText: '{"ok":false,"error":{}}' } });
+    expect(await reply(5)).toMatchObject({ type: 'error', id: 5, message: expect.stringContaining('not a graph reply') });
+  });
+
   it('supersedes an older layout of the same graph and honours cancel', async () => {
     const { handle, reply } = harness();
     const graph = syntheticMlp(60);

@@ -8,6 +8,7 @@
  * DAGRE_MAX_NODES in layout.ts). A call that is too slow anyway is the client's to end by
  * terminating the worker (LayoutClient.restart).
  */
+import type { GraphIR } from '../../../../shared/model/graph-ir.js';
 import { buildHierarchy } from '../../graph/hierarchy.js';
 import { LayoutEngine, type Dagre, type LayoutTask, type ViewLayout } from './layout.js';
 import type { LayoutReq, LayoutWorkerReq, LayoutWorkerResp } from './protocol.js';
@@ -26,6 +27,14 @@ interface Running {
   stopped: boolean;
   /** Created on the first slice. */
   task?: LayoutTask;
+}
+
+/** The graph in a server reply's text, slimmed like layoutGraph (attrs are most of its memory). */
+function graphOfReply(text: string): GraphIR {
+  const reply = JSON.parse(text) as { ok?: boolean; value?: GraphIR };
+  if (reply.ok !== true || !reply.value || !Array.isArray(reply.value.nodes)) throw new Error('The graph handed to the layout worker is not a graph reply.');
+  for (const n of reply.value.nodes) n.attrs = {};
+  return reply.value;
 }
 
 /** Returns the function to call with each request message. */
@@ -89,7 +98,7 @@ export function createLayoutHandler(deps: HandlerDeps): (req: LayoutWorkerReq) =
         const prev = latest.get(req.graphId);
         if (prev) stop(prev, 'superseded');
         try {
-          const hierarchy = buildHierarchy(req.graph);
+          const hierarchy = buildHierarchy('replyText' in req.graph ? graphOfReply(req.graph.replyText) : req.graph);
           engines.set(req.graphId, new LayoutEngine(hierarchy, deps.dagre, req.options ?? {}));
           deps.post({ type: 'loaded', id: req.id, graphId: req.graphId, stats: hierarchy.stats });
         } catch (e) {
