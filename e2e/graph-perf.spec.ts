@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import { startServe } from './global-setup.js';
 import { repoDir } from './paths.js';
@@ -37,6 +37,41 @@ async function expandTime(page: Page, click: () => Promise<void>, done: () => Pr
   const expand = (await marks(page, 'frost:graph-expand')).at(-1) ?? NaN;
   const drawn = (await marks(page, 'frost:graph-drawn')).filter((t) => t >= expand);
   return (drawn[0] ?? NaN) - expand;
+}
+
+/** Drags the drawing across and reports the frame intervals the page achieved meanwhile. */
+async function panFrames(page: Page, svg: Locator): Promise<string> {
+  const box = await svg.boundingBox();
+  if (!box) return 'panning: no drawing to drag';
+  const transformOf = (): Promise<string> => svg.evaluate((el) => el.querySelector('g[transform]')?.getAttribute('transform') ?? '');
+  const before = await transformOf();
+  await page.evaluate(() => {
+    const w = window as unknown as { frostFrames: number[]; frostFramesOn: boolean };
+    w.frostFrames = [];
+    w.frostFramesOn = true;
+    const loop = (t: number): void => {
+      w.frostFrames.push(t);
+      if (w.frostFramesOn) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+  // Start on the canvas margin (background, not a box) and drag up-left.
+  const x0 = box.x + box.width - 12;
+  const y0 = box.y + box.height - 12;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let i = 1; i <= 80; i++) await page.mouse.move(x0 - i * 6, y0 - i * 4);
+  await page.mouse.up();
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { frostFrames: number[]; frostFramesOn: boolean };
+    w.frostFramesOn = false;
+    return w.frostFrames;
+  });
+  const moved = (await transformOf()) !== before;
+  const gaps = frames.slice(1).map((t, i) => t - (frames[i] as number)).sort((a, b) => a - b);
+  const at = (q: number): number => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? NaN;
+  const span = (frames.at(-1) ?? 0) - (frames[0] ?? 0);
+  return `panning (drag of 80 moves, view ${moved ? 'moved' : 'DID NOT MOVE'}): ${frames.length} frames in ${span.toFixed(0)} ms = ${((1000 * (frames.length - 1)) / span).toFixed(0)} fps; frame time median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, longest ${at(1).toFixed(1)} ms (display rate 60 Hz = 16.7 ms)`;
 }
 
 function report(line: string): void {
@@ -93,6 +128,10 @@ test.describe('graph view speed and looks', () => {
           report(`30k graph: expanding "${inner}" → drawn ${ms2.toFixed(0)} ms (target ≤ 200)`);
           await page.screenshot({ path: join(SHOTS, '30k-expanded-2.png') });
         }
+        // Panning with the deepest expansion drawn: a drag in 80 small steps while every animation
+        // frame is recorded (display rate here is 60 Hz: 16.7 ms frames).
+        report(`30k graph: ${await panFrames(page, frost.canvas.svg)}`);
+
         // Search and jump deep into it.
         await frost.canvas.search.fill('layer_300/kernel/read');
         const hit = page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first();
@@ -135,6 +174,7 @@ test.describe('graph view speed and looks', () => {
     const ops = await frost.canvas.svg.locator('.gv-op').count();
     report(`iris: Expand all → all 744 nodes laid out and drawn in ${all.toFixed(0)} ms (${ops} op boxes in view; target ≤ 600)`);
     await page.screenshot({ path: join(SHOTS, 'iris-all-fit.png') });
+    report(`iris, all ${ops} op boxes in view: ${await panFrames(page, frost.canvas.svg)}`);
     // A readable close-up: jump to the logits layer.
     await frost.canvas.search.fill('dnn/logits/MatMul');
     await frost.canvas.result('dnn/logits/MatMul').click();
