@@ -93,6 +93,14 @@ function outputsOf(n: tf.NodeDef.$Properties): TensorTypeIR[] | undefined {
 }
 
 export function buildGraphIR(loaded: LoadedGraph, checkpointKeys: ReadonlyMap<string, string> = new Map()): GraphIR {
+  // A graph has a few dozen op types for tens of thousands of nodes: classify each type once
+  // (the family and pipeline rules run several regexes).
+  const byOp = new Map<string, { family: OpFamily; pipeline: boolean }>();
+  const classify = (op: string): { family: OpFamily; pipeline: boolean } => {
+    let c = byOp.get(op);
+    if (!c) byOp.set(op, (c = { family: opFamily(op), pipeline: isPipelineOp(op) }));
+    return c;
+  };
   const nodes: GraphNodeIR[] = (loaded.graphDef.node ?? []).map((n) => {
     const name = n.name ?? '';
     const op = n.op ?? '';
@@ -107,13 +115,14 @@ export function buildGraphIR(loaded: LoadedGraph, checkpointKeys: ReadonlyMap<st
       if (key === '_output_shapes') continue;
       attrs[key] = attrText(n.attr?.[key] as tf.AttrValue.$Properties, key);
     }
-    const ir: GraphNodeIR = { name, op, family: opFamily(op), inputs, controlInputs, attrs };
+    const kind = classify(op);
+    const ir: GraphNodeIR = { name, op, family: kind.family, inputs, controlInputs, attrs };
     if (n.device) ir.device = n.device;
     const outputs = outputsOf(n);
     if (outputs) ir.outputs = outputs;
     const key = checkpointKeys.get(name);
     if (key !== undefined) ir.checkpointKey = key;
-    if (isPipelineOp(op)) ir.pipeline = true;
+    if (kind.pipeline) ir.pipeline = true;
     return ir;
   });
   return { file: loaded.file, nodes, functions: (loaded.graphDef.library?.function ?? []).map((f) => f.signature?.name ?? '') };
