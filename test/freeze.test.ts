@@ -1,7 +1,7 @@
 // The freezer on real TensorFlow-written checkpoints: structure against TensorFlow's own
 // frozen graphs (the fixture oracle pairs), queue cuts, resource variables, errors.
 // Numeric equivalence with real TensorFlow is checked by `npm run conformance`.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,19 @@ describe('frost freeze matches TensorFlow’s own frozen graphs', () => {
     expect(m.variablesFrozen).toBe(2);
     expect(m.nodes).toEqual({ before: 24, after: 5 });
     expect(existsSync(join(tmp, 'simple.manifest.json'))).toBe(true);
+  });
+
+  it('--input_meta_graph names the graph of a PATH that has none (a folder of only .index/.data)', async () => {
+    const bare = join(tmp, 'bare');
+    mkdirSync(bare);
+    for (const f of ['simple_model.index', 'simple_model.data-00000-of-00001']) copyFileSync(fixture('simple-model-freeze-oracle', f), join(bare, f));
+    const meta = fixture('simple-model-freeze-oracle', 'simple_model.meta');
+    for (const path of [bare, join(bare, 'simple_model')]) {
+      const out = join(tmp, 'bare.pb');
+      const m = await frostJSON<FreezeManifest>('freeze', path, '--input_meta_graph', meta, '--outputs', 'Model/add', '--out', out);
+      expect(m.variablesFrozen).toBe(2);
+      for (const v of ['Model/v1', 'Model/v2']) expect(constValues(readGraph(out), v)).toEqual(constValues(readGraph(fixture('simple-model-freeze-oracle', 'frozen_model.pb')), v));
+    }
   });
 
   it('mnist (V1 checkpoint): same 8 nodes and bit-identical weights as the TF 1.8 oracle', async () => {

@@ -103,11 +103,15 @@ export async function runFreeze(argvIn: string[], io: CliIO): Promise<number> {
   noExtraPositionals('freeze', p, 1);
   const path = p.positionals[0] ?? str(p, 'input_saved_model_dir') ?? str(p, 'input_checkpoint') ?? str(p, 'input_meta_graph') ?? str(p, 'input_graph');
   if (path === undefined) throw new UsageError('frost freeze: missing PATH (a checkpoint folder, prefix, .meta or SavedModel).');
-  const graph = p.positionals[0] !== undefined || str(p, 'input_saved_model_dir') ? undefined : (str(p, 'input_meta_graph') ?? str(p, 'input_graph'));
+  // freeze_graph's graph flags name the graph of the checkpoint given as PATH or --input_checkpoint.
+  const graphFlag = str(p, 'input_meta_graph') ?? str(p, 'input_graph');
+  const checkpointGiven = p.positionals[0] !== undefined || str(p, 'input_checkpoint') !== undefined;
+  if (graphFlag !== undefined && str(p, 'input_saved_model_dir') !== undefined) throw new UsageError('frost freeze: --input_saved_model_dir holds its own graph; leave out --input_meta_graph / --input_graph.');
+  const graph = checkpointGiven ? graphFlag : undefined;
   const outputs = list(str(p, 'outputs'));
   const step = int('freeze', p, 'step');
   const tags = list(str(p, 'tags'));
-  const source = await openSource(path, { ...(step === undefined ? {} : { step }), ...(tags ? { tags } : {}), ...(graph && str(p, 'input_checkpoint') ? { graph } : {}) });
+  const source = await openSource(path, { ...(step === undefined ? {} : { step }), ...(tags ? { tags } : {}), ...(graph ? { graph } : {}) });
   let out: string;
   try {
     if (!outputs || outputs.length === 0) {

@@ -103,6 +103,12 @@ describe('parseCheckpointState rules (§1.2)', () => {
     }
   });
 
+  it('maps cloud-storage URLs (gs://, s3://) by file name like other absolute paths', async () => {
+    const s = await parseCheckpointState('model_checkpoint_path: "gs://bucket/run/m.ckpt-5"\nall_model_checkpoint_paths: "gs://bucket/run/m.ckpt-4"\nall_model_checkpoint_paths: "s3://b/run/m.ckpt-5"', tmp);
+    expect(s.latest).toBe(join(tmp, 'm.ckpt-5'));
+    expect(s.all.map((e) => e.prefix)).toEqual([join(tmp, 'm.ckpt-4'), join(tmp, 'm.ckpt-5')]);
+  });
+
   it('prefers the copy beside the state file over an absolute path that still exists elsewhere', async () => {
     const original = await mkdtemp(join(tmpdir(), 'frost-state-original-'));
     const copy = await mkdtemp(join(tmpdir(), 'frost-state-copy-'));

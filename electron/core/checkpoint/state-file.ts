@@ -43,9 +43,12 @@ export async function prefixExists(prefix: string): Promise<boolean> {
   return isFile(prefix);
 }
 
-/** Absolute on this OS, or a Windows path read on POSIX (a folder copied between machines). */
+/**
+ * Absolute on this OS, a Windows path read on POSIX (a folder copied between machines), or a
+ * URL such as gs://bucket/run/model.ckpt-5 (training that wrote to cloud storage, copied down).
+ */
 function looksAbsolute(p: string): boolean {
-  return isAbsolute(p) || win32.isAbsolute(p);
+  return isAbsolute(p) || win32.isAbsolute(p) || /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
 }
 
 function lastComponent(p: string): string {

@@ -13,6 +13,7 @@
  *   7. validate (no variable, update, saver, queue op; no dangling input; under 2 GiB);
  * and only then write, streaming the weights from the checkpoint (write-frozen.ts).
  */
+import { outputDtype } from './output-dtype.js';
 import { basename } from 'node:path';
 import type { FreezeManifest, FrozenInputJSON, FrozenTensorJSON, FrozenVariableJSON, QueueCutJSON } from '../../../shared/model/freeze-manifest.js';
 import { FrostError } from '../errors.js';
@@ -68,7 +69,7 @@ function fail(code: 'NODE_NOT_FOUND' | 'INVALID_GRAPH' | 'TENSOR_NOT_FOUND' | 'U
 function outputInfo(n: NodeDef | undefined, port: number): { dtype?: number; shape?: number[] | null } {
   if (!n) return {};
   const a = n.attr ?? {};
-  const t = a['T']?.type ?? a['dtype']?.type ?? a['out_type']?.type ?? a['DstT']?.type ?? a['Tout']?.type ?? a['component_types']?.list?.type?.[port] ?? a['output_types']?.list?.type?.[port];
+  const t = outputDtype(n, port);
   const s = a['_output_shapes']?.list?.shape?.[port] ?? (n.op === 'Placeholder' || n.op === 'PlaceholderWithDefault' ? a['shape']?.shape : undefined);
   const out: { dtype?: number; shape?: number[] | null } = {};
   if (t !== undefined && t !== null) out.dtype = t as number;

@@ -11,8 +11,9 @@ import type { OutputSuggestions, RankedInput, RankedTensor } from '../../../shar
 import type { tensorflow } from '../proto/tf.js';
 import { toNumber } from '../proto/tf.js';
 import { dtypeInfo, dtypeName, baseDtype } from '../tensor/dtype.js';
-import { GraphIndex, attrType, attrTypes, parseInput, type NodeDef } from './graph-index.js';
+import { GraphIndex, attrType, parseInput, type NodeDef } from './graph-index.js';
 import { componentSpec, dequeueTypes, findInputPipelines, isDequeueOp, isPipelineOp, listShape, type GraphShape } from './queues.js';
+import { outputDtype, SHAPE_OPS } from './output-dtype.js';
 
 export type { OutputSuggestions, RankedInput, RankedTensor } from '../../../shared/model/output-ranking.js';
 
@@ -88,7 +89,6 @@ const STRONG_NAME = /^(outputs?|out|predictions?|preds?|probabilities|probs?|log
 const WEAK_NAME = /(output|pred|logit|prob|detection_|score)/i;
 
 const PASS_THROUGH: ReadonlySet<string> = new Set(['Identity', 'Snapshot', 'StopGradient', 'PreventGradient', 'RefIdentity', 'IdentityN']);
-const SHAPE_OPS: ReadonlySet<string> = new Set(['Shape', 'ShapeN', 'Size', 'Rank', 'BroadcastGradientArgs', 'VariableShape']);
 
 /** node_list collections whose contents the author marked as model outputs (§7.3 last row). */
 const OUTPUT_COLLECTION = /^(predictions?|logits|outputs?|probabilities|probs|scores|inference|serving_outputs?|export_outputs?)$/i;
@@ -102,33 +102,6 @@ const LOSS_COLLECTIONS: ReadonlySet<string> = new Set(['losses', 'regularization
 
 // ---------------------------------------------------------------------------------------------
 // Output dtype / shape.
-
-const BOOL_RESULT_OPS: ReadonlySet<string> = new Set([
-  'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr', 'LogicalNot',
-  'IsNan', 'IsInf', 'IsFinite', 'InTopK', 'InTopKV2', 'ApproximateEqual', 'IsVariableInitialized', 'VarIsInitializedOp',
-]);
-const STRING_RESULT_OPS: ReadonlySet<string> = new Set(['AsString', 'StringFormat', 'ReduceJoin', 'StringJoin', 'Substr', 'EncodeBase64', 'DecodeBase64', 'EncodeJpeg', 'EncodePng']);
-
-/** The dtype of output `port`, when the node's attrs say it; undefined rather than a guess. */
-function outputDtype(node: NodeDef, port: number): number | undefined {
-  const op = node.op ?? '';
-  const list = (key: string): number | undefined => attrTypes(node, key)[port];
-  if (BOOL_RESULT_OPS.has(op)) return 10;
-  if (STRING_RESULT_OPS.has(op)) return 7;
-  if (op === 'Merge' && port === 1) return 3;
-  if (isDequeueOp(op)) return dequeueTypes(node)[port];
-  if (op === 'Cast') return attrType(node, 'DstT');
-  if (op === 'ArgMax' || op === 'ArgMin') return attrType(node, 'output_type') ?? 9;
-  if (SHAPE_OPS.has(op)) return attrType(node, 'out_type') ?? 3;
-  if (op === 'TopKV2' || op === 'TopK') return port === 1 ? 3 : attrType(node, 'T');
-  if (op === 'IdentityN') return list('T');
-  if (op === 'ParseExample' || op === 'ParseExampleV2') return undefined;
-  for (const key of ['dtype', 'T', 'out_type', 'Tout', 'output_type', 'DstT']) {
-    const t = attrType(node, key);
-    if (t !== undefined) return t;
-  }
-  return list('component_types') ?? list('output_types') ?? list('Tout');
-}
 
 function describe(node: NodeDef, port: number): { dtype?: string; shape?: GraphShape } {
   const out: { dtype?: string; shape?: GraphShape } = {};

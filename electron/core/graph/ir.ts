@@ -11,6 +11,7 @@ import { formatElement, formatShape } from '../tensor/tensor-data.js';
 import { tensorFromProto } from '../tensor/tensor-proto.js';
 import type { LoadedGraph } from './load-graph.js';
 import { isPipelineOp } from '../freeze/queues.js';
+import { outputDtype } from '../freeze/output-dtype.js';
 import { isSaverOp, isUpdateOp } from '../freeze/op-families.js';
 import { VARIABLE_OPS } from '../freeze/variable-keys.js';
 
@@ -80,12 +81,13 @@ export function attrText(v: tf.AttrValue.$Properties, key = ''): string {
 
 function outputsOf(n: tf.NodeDef.$Properties): TensorTypeIR[] | undefined {
   const shapes = n.attr?.['_output_shapes']?.list?.shape;
-  const t = n.attr?.['T']?.type ?? n.attr?.['dtype']?.type ?? n.attr?.['out_type']?.type ?? n.attr?.['DstT']?.type;
-  if (!shapes && (t === undefined || t === null)) return undefined;
+  const first = outputDtype(n, 0);
+  if (!shapes && first === undefined) return undefined;
   const count = Math.max(shapes?.length ?? 0, 1);
   return Array.from({ length: count }, (_, i) => {
     const out: TensorTypeIR = {};
-    if (t !== undefined && t !== null) out.dtype = dtypeName(t as number);
+    const t = i === 0 ? first : outputDtype(n, i);
+    if (t !== undefined) out.dtype = dtypeName(t);
     const s = shapes?.[i];
     if (s) out.shape = s.unknownRank ? null : (s.dim ?? []).map((d) => toNumber(d.size));
     return out;

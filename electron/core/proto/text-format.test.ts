@@ -162,6 +162,19 @@ describe('parseTextProto: structure', () => {
   });
 });
 
+describe('parseTextProto: FullTypeDef', () => {
+  it('reads type ids by name (TensorFlow 2.x writes them on Shape ops and inside tf.cond) and keeps their numbers', () => {
+    const text = 'node { name: "s" op: "Shape" experimental_type { type_id: TFT_PRODUCT args { type_id: TFT_SHAPE_TENSOR args { type_id: TFT_INT32 } } } }';
+    const g = parseTextProto(text, 'tensorflow.GraphDef', 'g.pbtxt');
+    const t = g.node?.[0]?.experimentalType;
+    expect(t?.typeId).toBe(3);
+    expect(t?.args?.[0]?.typeId).toBe(1005);
+    expect(t?.args?.[0]?.args?.[0]?.typeId).toBe(207);
+    const back = tensorflow.GraphDef.decode(textProtoToBinary(text, 'tensorflow.GraphDef', 'g.pbtxt'));
+    expect(back.node[0]?.experimentalType?.typeId).toBe(3);
+  });
+});
+
 describe('printTextProto', () => {
   it('prints in TF layout: field-number order, two-space indent, sorted map entries', () => {
     const n = new tensorflow.NodeDef({

@@ -83,7 +83,7 @@ function recordedShape(index: GraphIndex, tensor: string): number[] | undefined 
  * training graph recorded for it: graphs often bake the training batch into a constant
  * folded `Shape` (the iris estimator reshapes to [128, 4]), and only that batch runs in both.
  */
-function makeFeeds(manifest: FreezeManifest, options: VerifyOptions, index: GraphIndex): { feeds: VerifyFeedJSON[]; values: Map<string, TfjsTensorValue> } {
+export function makeFeeds(manifest: FreezeManifest, options: VerifyOptions, index: GraphIndex): { feeds: VerifyFeedJSON[]; values: Map<string, TfjsTensorValue> } {
   const batch = options.batchSize ?? DEFAULT_BATCH;
   if (!Number.isSafeInteger(batch) || batch < 1 || batch > 4096) throw new FrostError('USAGE', 'The batch size must be a whole number from 1 to 4096.');
   const next = seededRandom(options.seed ?? 1);
@@ -93,6 +93,10 @@ function makeFeeds(manifest: FreezeManifest, options: VerifyOptions, index: Grap
   for (const input of manifest.inputs) {
     const name = input.name.replace(/:0$/, '');
     const user = given.get(name);
+    // A PlaceholderWithDefault keeps its default unless the user gives a value: it is usually a
+    // mode switch (is_training = False) whose random value would turn dropout or batch
+    // statistics on in both graphs.
+    if (input.optional && !user) continue;
     let value: TfjsTensorValue | string;
     if (user) value = userFeed(user, input.dtype, input.shape);
     else {
@@ -102,7 +106,6 @@ function makeFeeds(manifest: FreezeManifest, options: VerifyOptions, index: Grap
       value = shape ? randomFeed(input.dtype, shape, next) : `input ${name} has an unknown rank; give its values and shape`;
     }
     if (typeof value === 'string') {
-      if (input.optional) continue; // a PlaceholderWithDefault keeps its default
       throw new FrostError('USAGE', `Verify cannot make a value for ${name}: ${value}.`);
     }
     values.set(name, value);
@@ -122,7 +125,7 @@ async function frozenTask(pbPath: string, feeds: VerifyFeedJSON[], values: Map<s
   checkLimit(model.weightBytes, 'The frozen graph');
   const fed: Record<string, TfjsTensorValue> = {};
   for (const f of feeds) fed[f.name] = values.get(f.name) as TfjsTensorValue;
-  return { model, feeds: fed, fedNodes: feeds.map((f) => f.name), problems: model.unsupportedDtypes.map((d) => `Const ${d}`) };
+  return { model, feeds: fed, fedNodes: feeds.map((f) => f.name), problems: [...model.unsupportedDtypes.map((d) => `Const ${d}`), ...model.unsupportedNodes] };
 }
 
 async function originalTask(source: Source, outputs: string[], feeds: VerifyFeedJSON[], values: Map<string, TfjsTensorValue>): Promise<GraphTask> {
@@ -204,7 +207,7 @@ async function originalTask(source: Source, outputs: string[], feeds: VerifyFeed
   }
   const model = toTfjsArtifacts(out, constValues(out, loaded.file), loaded.graphDef.versions);
   checkLimit(model.weightBytes + variableBytes, 'The original graph');
-  problems.push(...model.unsupportedDtypes.map((d) => `Const ${d}`));
+  problems.push(...model.unsupportedDtypes.map((d) => `Const ${d}`), ...model.unsupportedNodes);
   return { model, feeds: fed, fedNodes: [...fedNodes], problems };
 }
 

@@ -89,6 +89,22 @@ describe('weights per dtype', () => {
   });
 });
 
+describe('nodes tfjs-converter cannot type', () => {
+  it('names non-Const nodes whose type attrs hold a dtype tfjs has no mapping for (bfloat16, int16, uint32)', () => {
+    const nodes: NodeDef[] = [
+      { name: 'x', op: 'Placeholder', attr: { dtype: { type: DT.FLOAT } } },
+      { name: 'half', op: 'Cast', attr: { SrcT: { type: DT.FLOAT }, DstT: { type: 19 } } },
+      { name: 'bf', op: 'Cast', attr: { SrcT: { type: DT.FLOAT }, DstT: { type: 14 } } },
+      { name: 'q', op: 'IdentityN', attr: { T: { list: { type: [DT.FLOAT, 5, 22] } } } },
+    ];
+    expect(toTfjsArtifacts(nodes, new Map()).unsupportedNodes).toEqual([
+      'Cast bf (bfloat16: tfjs has no bfloat16 tensors)',
+      'IdentityN q (int16: tfjs has no int16 tensors)',
+      'IdentityN q (uint32: tfjs has no uint32 tensors)',
+    ]);
+  });
+});
+
 describe('round trip through tfjs-converter', () => {
   it('loads the artifacts and reads every value back through Identity nodes', async () => {
     const tf = await import('@tensorflow/tfjs-core');

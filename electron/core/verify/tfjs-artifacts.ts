@@ -31,6 +31,8 @@ export interface TfjsArtifacts {
   artifacts: io.ModelArtifacts;
   /** Consts whose dtype tfjs cannot hold: `name (dtype)`. */
   unsupportedDtypes: string[];
+  /** Other nodes whose type attrs name a dtype tfjs-converter cannot map: `Op name (dtype: …)`. */
+  unsupportedNodes: string[];
   /** Bytes of weightData. */
   weightBytes: number;
 }
@@ -161,6 +163,27 @@ function weightBytes(v: TfjsTensorValue): Uint8Array {
 }
 
 /**
+ * The dtype enums tfjs-converter maps to a tfjs dtype (its parseDtypeParam: float, half, double
+ * → float32; int32, int64, int8, uint8 → int32; bool; string; complex64/128). Any other in a
+ * node's type attrs makes that node fail at run time with "unknown dtype null".
+ */
+const TFJS_MAPPED_DTYPES: ReadonlySet<number> = new Set([1, 19, 2, 3, 9, 6, 4, 10, 7, 8, 18]);
+
+/** `Op name (dtype: …)` for each non-Const node with a type attr tfjs cannot map. */
+function unmappedDtypeNodes(nodes: readonly NodeDef[]): string[] {
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (n.op === 'Const') continue;
+    const bad = new Set<number>();
+    for (const a of Object.values(n.attr ?? {})) {
+      for (const t of [a.type, ...(a.list?.type ?? [])]) if (t !== undefined && t !== null && t !== 0 && !TFJS_MAPPED_DTYPES.has(t as number)) bad.add(t as number);
+    }
+    for (const t of bad) out.push(`${n.op ?? ''} ${n.name ?? ''} (${dtypeName(t)}: tfjs has no ${dtypeName(t)} tensors)`);
+  }
+  return out;
+}
+
+/**
  * Artifacts for `nodes`: every Const must have its value in `values` (by node name). Consts
  * whose value tfjs cannot hold are listed in `unsupportedDtypes` and left out of the weights.
  */
@@ -195,6 +218,7 @@ export function toTfjsArtifacts(nodes: readonly NodeDef[], values: ReadonlyMap<s
   return {
     artifacts: { modelTopology: topology, weightSpecs: specs, weightData: weightData.buffer, format: 'graph-model', generatedBy: 'frost', convertedBy: 'frost' },
     unsupportedDtypes,
+    unsupportedNodes: unmappedDtypeNodes(nodes),
     weightBytes: total,
   };
 }
