@@ -123,6 +123,15 @@ describe('frost inspect on the fixtures', () => {
     expect(tf2.graph?.ops['VarHandleOp']).toBe(4);
   });
 
+  it('frost outputs takes --tags to rank the outputs of another MetaGraph of a SavedModel', async () => {
+    const sm = fixture('half-plus-two-savedmodel-tf1');
+    const serve = await frostJSON<{ outputs: { name: string }[] }>('outputs', sm, '--tags', 'serve');
+    expect(serve.outputs.length).toBeGreaterThan(0);
+    const r = await frost('outputs', sm, '--tags', 'train');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/has no MetaGraph tagged \[train\]; its tag sets are \[serve\]/);
+  });
+
   it('reads frozen GraphDefs and text graphs', async () => {
     expect((await frostJSON<InspectReport>('inspect', fixture('har-lstm-frozen', 'frozen_graph.pb'))).graph?.nodeCount).toBe(183);
     expect((await frostJSON<InspectReport>('inspect', fixture('small-frozen-47k'))).graph?.nodeCount).toBe(60);

@@ -479,6 +479,9 @@ function tableInitializer(index: GraphIndex, kept: ReadonlySet<string>): NodeDef
   return { name, op: 'NoOp', input: inits.map((n) => `^${n.name ?? ''}`), attr: {}, device: '' };
 }
 
+/** Ops whose body is a Python function held by the process that built the graph. */
+const PYTHON_CALLBACK_OPS: ReadonlySet<string> = new Set(['PyFunc', 'PyFuncStateless', 'EagerPyFunc']);
+
 function extraWarnings(index: GraphIndex, nodes: NodeDef[], file: string, tableInit?: NodeDef): FrostError[] {
   const w: FrostError[] = [];
   const tables = nodes.filter((n) => TABLE_OP.test(n.op ?? ''));
@@ -486,7 +489,11 @@ function extraWarnings(index: GraphIndex, nodes: NodeDef[], file: string, tableI
     const fromFiles = nodes.filter((n) => /^InitializeTableFromTextFile/.test(n.op ?? ''));
     w.push(new FrostError('INVALID_GRAPH', `The frozen graph keeps ${tables.length} lookup table${tables.length === 1 ? '' : 's'} (${tables.map((t) => t.name).slice(0, 3).join(', ')}) with ${tables.length === 1 ? 'its' : 'their'} initializers: run the op ${tableInit.name} once after importing it, before the outputs (TF Serving: as the main_op).${fromFiles.length > 0 ? ` ${fromFiles.length} of them read a vocabulary file at run time (${fromFiles.map((n) => n.name).slice(0, 2).join(', ')}): ship that file with the graph.` : ''}`, { file }));
   } else if (tables.length > 0) {
-    w.push(new FrostError('INVALID_GRAPH', `The frozen graph uses lookup tables (${tables.map((t) => t.name).slice(0, 3).join(', ')}) whose initializers are not in the graph: their contents are not part of a GraphDef, so fill them before use.`, { file }));
+    w.push(new FrostError('INVALID_GRAPH', `The frozen graph uses lookup tables (${tables.map((t) => t.name).slice(0, 3).join(', ')}) whose initializers Frost could not keep (a TF2 SavedModel fills them in its init function, often from asset files, and a GraphDef holds neither): fill them before use, or deploy the SavedModel itself.`, { file }));
+  }
+  const python = nodes.filter((n) => PYTHON_CALLBACK_OPS.has(n.op ?? ''));
+  if (python.length > 0) {
+    w.push(new FrostError('INVALID_GRAPH', `The frozen graph keeps ${python.length} Python callback op${python.length === 1 ? '' : 's'} (${python.map((n) => `${n.op} ${n.name}`).slice(0, 3).join(', ')}): tf.py_func / tf.numpy_function run Python code registered in the process that built the graph, which is not part of a GraphDef, so the graph fails anywhere else (TF Serving, C++, another Python process). Replace them with TensorFlow ops, or cut the graph before them with --inputs.`, { file }));
   }
   for (const n of nodes) {
     if (n.op !== 'PlaceholderWithDefault') continue;

@@ -1,7 +1,7 @@
 // Lookup tables in a frozen graph keep their initializers under one init op (the manifest's
 // initOps), so the graph can be used at all: TF's freeze_graph drops them ("Table not
 // initialized"). Conformance case vocab_tables runs the same in TensorFlow.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,23 @@ describe('lookup tables in a frozen graph', () => {
     expect(m.initOps).toBeUndefined();
     const g = tensorflow.GraphDef.decode(await readFile(out));
     expect(g.node.some((n) => n.name === 'init_all_tables')).toBe(false);
+  });
+
+  it('warns that Python callbacks (tf.py_func / numpy_function) do not survive outside their process', async () => {
+    const py = join(dir, 'py');
+    await mkdir(py);
+    await writeBundleV2(join(py, 'model.ckpt'), [{ key: 'w', data: { kind: 'numeric', dtype: DT.FLOAT, shape: [1], bytes: new Uint8Array(new Float32Array([2]).buffer) } }]);
+    await writeFile(join(py, 'checkpoint'), 'model_checkpoint_path: "model.ckpt"\n');
+    await writeFile(join(py, 'graph.pbtxt'), `
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "w" op: "VariableV2" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: 1 } } } } }
+node { name: "w/read" op: "Identity" input: "w" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "y" op: "Mul" input: "x" input: "w/read" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "double" op: "PyFunc" input: "y" attr { key: "token" value { s: "pyfunc_0" } } attr { key: "Tin" value { list { type: DT_FLOAT } } } attr { key: "Tout" value { list { type: DT_FLOAT } } } }
+`);
+    const m = await frostJSON<FreezeManifest>('freeze', py, '--outputs', 'double', '--out', join(py, 'frozen.pb'));
+    expect(m.warnings.map((w) => w.message).join(' ')).toMatch(/keeps 1 Python callback op \(PyFunc double\).*not part of a GraphDef/);
+    const plain = await frostJSON<FreezeManifest>('freeze', py, '--outputs', 'y', '--out', join(py, 'plain.pb'));
+    expect(plain.warnings.map((w) => w.message).join(' ')).not.toMatch(/Python/);
   });
 });

@@ -188,13 +188,15 @@ async function planPrefix(prefix: string, options: OpenOptions, graphFile?: stri
   });
   const meta = graphFile ?? metaFileOfPrefix(prefix);
   const hasMeta = (await pathKind(meta)) === 'file';
+  // Without its own .meta, the folder plan's choice (another step's graph, graph.pbtxt).
+  const fallback = hasMeta ? undefined : folderPlan?.graphFile;
   return {
     format: 'checkpoint-v2',
     folder,
     prefix,
-    ...(hasMeta ? { graphFile: meta } : {}),
+    ...(hasMeta ? { graphFile: meta } : fallback ? { graphFile: fallback } : {}),
     checkpoints: markLatest(folderPlan?.checkpoints ?? [{ prefix, step: stepOfPrefix(prefix), present: true, latest: true }], prefix),
-    warnings: [],
+    warnings: fallback ? (folderPlan?.warnings ?? []).filter((w) => w.file === fallback) : [],
   };
 }
 
@@ -253,7 +255,8 @@ async function planFolder(folder: string, options: OpenOptions, opening?: string
   if (chosen === undefined && options.step !== undefined) {
     chosen = present.find((s) => s.step === options.step)?.prefix;
     if (chosen === undefined) {
-      const have = present.map((s) => s.step).filter((s) => s !== undefined).join(', ') || 'none';
+      const steps = present.map((s) => s.step).filter((s): s is number => s !== undefined).sort((a, b) => a - b);
+      const have = steps.length === 0 ? 'none' : steps.length <= 12 ? steps.join(', ') : `${steps.slice(0, 5).join(', ')}, … ${steps.slice(-5).join(', ')} (${steps.length} steps)`;
       throw new FrostError('TENSOR_NOT_FOUND', `${folder} has no checkpoint for step ${options.step} (steps present: ${have}).`, { file: folder });
     }
   }
@@ -284,7 +287,14 @@ async function planFolder(folder: string, options: OpenOptions, opening?: string
     throw new FrostError('UNSUPPORTED_FORMAT', `${folder} holds no TensorFlow checkpoint, graph or SavedModel.`, { file: folder });
   }
   const meta = metaFileOfPrefix(chosen);
-  const graphFile = (await pathKind(meta)) === 'file' ? meta : names.includes('graph.pbtxt') ? join(folder, 'graph.pbtxt') : undefined;
+  let graphFile = (await pathKind(meta)) === 'file' ? meta : undefined;
+  if (!graphFile) {
+    // Runs saved with write_meta_graph=False (or that pruned old files) keep the graph of one
+    // step only: every step of a run has the same graph, so take the closest one's.
+    graphFile = await metaOfSameRun(chosen, present);
+    if (graphFile) warnings.push(new FrostError('FILE_NOT_FOUND', `${basename(chosen)} was saved without its graph; using ${basename(graphFile)}, the graph of another step of the same run.`, { file: graphFile }));
+  }
+  graphFile ??= names.includes('graph.pbtxt') ? join(folder, 'graph.pbtxt') : undefined;
   return {
     format: opening ? 'checkpoint-v2' : 'checkpoint-folder',
     folder,
@@ -293,6 +303,30 @@ async function planFolder(folder: string, options: OpenOptions, opening?: string
     checkpoints,
     warnings,
   };
+}
+
+/** `model.ckpt-1000` → `model.ckpt`: the run a step prefix belongs to. */
+function runOf(prefix: string): string {
+  return prefix.replace(/-\d+$/, '');
+}
+
+/** The .meta of the step closest to `prefix` (earlier ones first) in the same run, if any has one. */
+async function metaOfSameRun(prefix: string, present: readonly CheckpointStepJSON[]): Promise<string | undefined> {
+  const run = runOf(prefix);
+  const step = stepOfPrefix(prefix) ?? 0;
+  const others = present
+    .filter((s) => s.prefix !== prefix && runOf(s.prefix) === run)
+    .sort((a, b) => {
+      const da = (a.step ?? 0) - step;
+      const db = (b.step ?? 0) - step;
+      // Earlier steps first (nearest first), then later ones (nearest first).
+      return (da <= 0 ? 0 : 1) - (db <= 0 ? 0 : 1) || Math.abs(da) - Math.abs(db);
+    });
+  for (const s of others) {
+    const meta = metaFileOfPrefix(s.prefix);
+    if ((await pathKind(meta)) === 'file') return meta;
+  }
+  return undefined;
 }
 
 /**
