@@ -100,6 +100,9 @@ describe('frost freeze on training checkpoints', () => {
     const g = readGraph(out);
     expect(constValues(g, 'a')).toEqual(['0.5']);
     expect(constValues(g, 'b')).toEqual(['2']);
+    // The summary names the SavedModel, not its variables/variables prefix.
+    const text = await frost('freeze', fixture('half-plus-two-savedmodel-tf1'), '--outputs', 'y', '--out', join(tmp, 'hp2b.pb'));
+    expect(text.out).toMatch(/^Froze half-plus-two-savedmodel-tf1 → /);
   });
 
   it('reports an unknown output with suggestions and exits 1, writing nothing', async () => {

@@ -184,7 +184,9 @@ function tensorText(t: { name: string; dtype?: string; shape?: number[] | null }
 }
 
 export function renderFreeze(m: FreezeManifest, manifestPath: string): string {
-  const lines = [`Froze ${m.checkpoint ? basename(m.checkpoint) : basename(m.source)} → ${m.output} (${formatBytes(m.bytes)}, ${((m.ms ?? 0) / 1000).toFixed(2)} s)`];
+  // A SavedModel's checkpoint is always variables/variables: name the SavedModel instead.
+  const what = m.checkpoint && !/[\\/]variables[\\/]variables$/.test(m.checkpoint) ? basename(m.checkpoint) : basename(m.source);
+  const lines = [`Froze ${what} → ${m.output} (${formatBytes(m.bytes)}, ${((m.ms ?? 0) / 1000).toFixed(2)} s)`];
   const varBytes = m.variables.reduce((n, v) => n + v.bytes, 0);
   lines.push(`  nodes ${m.nodes.before} → ${m.nodes.after}; ${plural(m.variablesFrozen, 'variable')} frozen (${formatBytes(varBytes)})`);
   lines.push(`  inputs:  ${m.inputs.length ? m.inputs.map((i) => `${tensorText(i)}${i.replaces ? ` (replaces ${i.replaces})` : ''}${i.optional ? ' (optional)' : ''}`).join('\n           ') : '(none)'}`);
@@ -193,7 +195,11 @@ export function renderFreeze(m: FreezeManifest, manifestPath: string): string {
     lines.push(`  cut ${c.dequeue} (${c.op}${c.queue ? ` of ${c.queue}` : ''}) into ${c.placeholders.map((ph) => ph.name).join(', ')}; ${plural(c.removed, 'input-pipeline node')} removed`);
   }
   const byKind = new Map<string, number>();
-  for (const r of m.rewrites) byKind.set(`${r.from} → ${r.to}`, (byKind.get(`${r.from} → ${r.to}`) ?? 0) + 1);
+  for (const r of m.rewrites) {
+    // Same op before and after: its function body was rewritten (a While, a call).
+    const k = r.from === r.to ? `${r.from} (body rewritten)` : `${r.from} → ${r.to}`;
+    byKind.set(k, (byKind.get(k) ?? 0) + 1);
+  }
   if (byKind.size) lines.push(`  rewrites: ${[...byKind].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   if (m.functions.kept.length || m.functions.dropped.length) lines.push(`  functions: ${m.functions.kept.length} kept, ${m.functions.dropped.length} dropped`);
   for (const w of m.warnings) lines.push(`  warning: ${w.message}`);
