@@ -231,7 +231,12 @@ export async function planFreeze(source: Source, options: FreezeOptions, signal?
     for (const ins of insertsBefore.get(n.name ?? '') ?? []) out.push(ins.node);
     out.push(n);
   }
-  if (retyper.errors.length > 0) fail('INVALID_GRAPH', 'Cannot freeze', retyper.errors, file);
+  if (retyper.errors.length > 0) {
+    const intro = retyper.writesInFunctions
+      ? 'Cannot freeze: the outputs reach variable updates inside a function (a tf.cond / If or while body), and a frozen graph has no variables to write. These are usually training-only updates on a `training` input (batch-norm moving averages); Frost cannot drop one branch of a functional If, so save the inference graph with training fixed to False and freeze that'
+      : 'Cannot freeze';
+    fail('INVALID_GRAPH', intro, retyper.errors, file);
+  }
 
   // 6. Prune again (rewrites drop edges), functions, devices, colocations, static shapes.
   const finalIndex = new GraphIndex(out);

@@ -94,6 +94,8 @@ const OUT_ARGS: Record<string, string[]> = {
 export class Retyper {
   readonly rewrites: RewriteJSON[] = [];
   readonly errors: string[] = [];
+  /** Some error is a variable update inside a function body (see freeze.ts's message). */
+  writesInFunctions = false;
   private readonly functions: Map<string, FunctionDef>;
   private readonly added: FunctionDef[] = [];
   private counter = 0;
@@ -289,6 +291,13 @@ export class Retyper {
       // Ordinary ops reading a ref variable (MatMul on W) dereference it already; nothing to do.
       if (!op.startsWith('Resource') && !/Variable/.test(op) && !/^(Apply|SparseApply|Scatter|CountUpTo)/.test(op)) return;
     }
+    if (/^(Assign(Add|Sub)?VariableOp|Resource(Sparse)?Apply|ResourceScatter)/.test(op)) {
+      // Reached from the outputs only through a function (If/While branch): a write that
+      // pruning cannot drop, typically a batch-norm moving-average update under tf.cond(training).
+      this.errors.push(`${where}node ${name} (${op}) writes to a variable`);
+      this.writesInFunctions = true;
+      return;
+    }
     this.errors.push(`${where}node ${name} (${op}) uses a frozen variable in a way Frost cannot rewrite into a value`);
   }
 
@@ -374,7 +383,8 @@ export class Retyper {
       }
     }
     const nodes = copy.nodeDef ?? [];
-    const result = this.run(nodes, sources, true, `${where}${newName}: `);
+    // Messages name the function as the graph does, not its rewritten copy.
+    const result = this.run(nodes, sources, true, `${where}${name}: `);
     // Function bodies hold their constants inline, as TensorProtos.
     const inline = (n: NodeDef, v: ConstValue | undefined): void => {
       if (v?.kind === 'tensor') n.attr = { ...(n.attr ?? {}), value: { tensor: tensorToProto(v.data) } };
