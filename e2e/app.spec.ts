@@ -24,6 +24,14 @@ test.describe('opening a checkpoint folder', () => {
     await expect(frost.graph.group('enqueue_input')).toContainText('queue pipeline');
   });
 
+  test('a reload of the tab keeps working without the token in the address bar', async ({ frost, page }) => {
+    await frost.open();
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await page.reload();
+    await expect(frost.source.row('dnn/hiddenlayer_0/kernel')).toBeVisible();
+    await expect(page.getByText('needs its access token')).toHaveCount(0);
+  });
+
   test('a bad path shows a readable, dismissible error and keeps the open source', async ({ frost, page }) => {
     await frost.open();
     await frost.topBar.open('/definitely/not/here');

@@ -97,7 +97,13 @@ export function GraphView({ graph, compact = false }: { graph: GraphIR; compact?
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focused]);
   useDrawnMark(scene);
-  const canExpandAll = graph.nodes.length <= EXPAND_ALL_MAX;
+  const tooBig = graph.nodes.length > EXPAND_ALL_MAX;
+  // Nothing left to open: every group is open already (or there are none).
+  const allOpen = useMemo(() => {
+    const open = new Set(expanded ?? []);
+    return hierarchy.items.every((it) => !isExpandable(it) || open.has(it.name));
+  }, [hierarchy, expanded]);
+  const canExpandAll = !tooBig && !allOpen;
   // After "Expand all", the next layout is fitted to the canvas.
   const fitNext = useRef(false);
   useEffect(() => {
@@ -287,7 +293,7 @@ export function GraphView({ graph, compact = false }: { graph: GraphIR; compact?
             <button
               type="button"
               className="button ghost small"
-              title={canExpandAll ? 'Open every group' : `Too big to open at once (over ${formatCount(EXPAND_ALL_MAX)} ops): open groups one by one`}
+              title={tooBig ? `Too big to open at once (over ${formatCount(EXPAND_ALL_MAX)} ops): open groups one by one` : allOpen ? 'Every group is open' : 'Open every group'}
               disabled={!canExpandAll}
               onClick={() => {
                 performance.mark('frost:graph-expand');

@@ -52,6 +52,22 @@ describe('HTTP client', () => {
     expect(small.ok && resultTextOf(small.value)).toBeUndefined();
   });
 
+  it('remembers the token for a reload of the tab (the address bar no longer has it)', async () => {
+    let stored: string | null = null;
+    const tokenStore = { get: () => stored, set: (t: string) => void (stored = t) };
+    const first = env('http://127.0.0.1:5000/?token=s3cret', () => ({ body: JSON.stringify({ ok: true, value: {} }) }));
+    await createClient({ ...first.env, tokenStore }).call('app:info', {});
+    expect(stored).toBe('s3cret');
+    const reload = env('http://127.0.0.1:5000/', () => ({ body: JSON.stringify({ ok: true, value: {} }) }));
+    await createClient({ ...reload.env, tokenStore }).call('app:info', {});
+    expect(reload.fetch.mock.calls[0]?.[1].headers.Authorization).toBe('Bearer s3cret');
+    // A new link wins over the remembered token.
+    const other = env('http://127.0.0.1:5000/?token=n3w', () => ({ body: JSON.stringify({ ok: true, value: {} }) }));
+    await createClient({ ...other.env, tokenStore }).call('app:info', {});
+    expect(other.fetch.mock.calls[0]?.[1].headers.Authorization).toBe('Bearer n3w');
+    expect(stored).toBe('n3w');
+  });
+
   it('passes failed Results through unchanged', async () => {
     const error = { code: 'FILE_NOT_FOUND', message: '/x does not exist.', file: '/x' };
     const t = env('http://h/?token=t', () => ({ body: JSON.stringify({ ok: false, error }) }));

@@ -46,6 +46,11 @@ export interface ClientEnv {
   eventSource?: ((url: string) => EventStream) | undefined;
   /** Starts a file download of `url` (an `<a download>` clicked); absent where there is none. */
   download?: ((url: string) => void) | undefined;
+  /**
+   * This tab's memory of the token (sessionStorage): the token leaves the address bar, so a
+   * reload finds it here. Per tab and per server origin, gone when the tab closes.
+   */
+  tokenStore?: { get(): string | null; set(token: string): void } | undefined;
 }
 
 /** The part of `EventSource` the client uses. */
@@ -221,10 +226,13 @@ function httpClient(env: ClientEnv, token: string | null): FrostClient {
  */
 export function createClient(env: ClientEnv): FrostClient {
   if (env.frost) return electronClient(env.frost);
-  const { token, url } = takeToken(env.href);
+  const { token: fromUrl, url } = takeToken(env.href);
   if (url !== null) env.replaceUrl(url);
-  return httpClient(env, token);
+  if (fromUrl !== null) env.tokenStore?.set(fromUrl);
+  return httpClient(env, fromUrl ?? env.tokenStore?.get() ?? null);
 }
+
+const TOKEN_KEY = 'frost.serve.token';
 
 /** The real browser surroundings. */
 export function browserEnv(): ClientEnv {
@@ -234,6 +242,22 @@ export function browserEnv(): ClientEnv {
     replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
     fetch: (input, init) => window.fetch(input, init),
     eventSource: typeof EventSource === 'function' ? (url) => new EventSource(url) : undefined,
+    tokenStore: {
+      get: () => {
+        try {
+          return window.sessionStorage.getItem(TOKEN_KEY);
+        } catch {
+          return null; // storage blocked: the printed link still works
+        }
+      },
+      set: (token) => {
+        try {
+          window.sessionStorage.setItem(TOKEN_KEY, token);
+        } catch {
+          // storage blocked: a reload then needs the printed link again
+        }
+      },
+    },
     download: (url) => {
       const a = document.createElement('a');
       a.href = url;

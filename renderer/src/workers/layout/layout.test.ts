@@ -2,7 +2,7 @@ import dagre from '@dagrejs/dagre';
 import { describe, expect, it } from 'vitest';
 import { buildHierarchy, defaultExpansion, type Hierarchy, type HierarchyItem } from '../../graph/hierarchy.js';
 import { GraphBuilder, syntheticMlp } from '../../test/synthetic-graph.js';
-import { DAGRE_MAX_NODES, LayoutEngine, type Dagre, type GroupLayout, type ViewLayout } from './layout.js';
+import { DAGRE_MAX_NODES, FAN_IN_MIN, LayoutEngine, type Dagre, type GroupLayout, type ViewLayout } from './layout.js';
 
 /** dagre with its layout calls counted. */
 function countingDagre(): { dagre: Dagre; calls: () => number } {
@@ -147,6 +147,30 @@ describe('LayoutEngine fallbacks', () => {
     expect(view.groups[0]?.mode).toBe('grid');
     expect(calls()).toBe(0);
     checkView(h, view);
+  });
+
+  it('packs the sources of a star (weights into one call) into a block instead of one rank hundreds wide', () => {
+    const b = new GraphBuilder();
+    const n = 3 * FAN_IN_MIN;
+    for (let i = 0; i < n; i++) b.add(`block_${i}_w/kernel`, 'Const');
+    b.add('x', 'Placeholder');
+    b.add('call', 'StatefulPartitionedCall', ['x', ...Array.from({ length: n }, (_, i) => `block_${i}_w/kernel`)]);
+    const h = buildHierarchy(b.graph());
+    for (const engine of [new LayoutEngine(h, dagre), new LayoutEngine(h, null)]) {
+      const view = engine.layout({ expanded: new Set(), aux: 'side' }) as ViewLayout;
+      checkView(h, view);
+      const root = view.groups[0] as GroupLayout;
+      const call = root.children.find((c) => c.id === h.itemOfNode[h.nodeByName.get('call') as number]) as GroupLayout['children'][number];
+      const sources = root.children.filter((c) => c !== call && (h.items[c.id] as HierarchyItem).name !== 'x');
+      // Several rows, the call below all of them, roughly 3:2 rather than one long row.
+      expect(new Set(sources.map((c) => Math.round(c.y))).size).toBeGreaterThan(3);
+      expect(Math.max(...sources.map((c) => c.y + c.height))).toBeLessThan(call.y);
+      expect(root.width / root.height).toBeLessThan(4);
+      // Every source keeps its own edge, ending at the call.
+      const into = root.edges.filter((e) => e.to === call.id);
+      expect(into).toHaveLength(n + 1);
+      for (const e of into) expect(e.points.at(-1)?.y).toBeCloseTo(call.y, 0);
+    }
   });
 
   it('lays a long chain out as a column without dagre', () => {

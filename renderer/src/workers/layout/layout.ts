@@ -291,22 +291,45 @@ export class LayoutEngine {
     let mainW = 0;
     let mainH = 0;
     if (main.length > 0) {
-      const chain = main.length >= FAST_PATH_MIN ? chainOrder(main, edges) : null;
+      // A star (hundreds of variables into a SavedModel's call, constants into a frozen one)
+      // would be one rank hundreds of boxes wide: its sources are laid out as one grid block.
+      const fan = fanInSources(main, edges);
+      // About as wide as a canvas is (3:2), so the first view of a star stays readable.
+      const packed = fan ? this.grid(fan.members, [], 1.5) : undefined;
+      const block: ChildBox | undefined = packed ? { id: FAN_BLOCK, x: 0, y: 0, width: packed.width, height: packed.height, open: false, side: false } : undefined;
+      const inBlock = fan ? fan.members.map((b) => ({ x: b.x, y: b.y })) : [];
+      const boxes = fan && block ? [...main.filter((b) => !fan.ids.has(b.id)), block] : main;
+      const routed = fan ? [...fan.restEdges, ...fan.blockEdges] : edges;
+      const chain = boxes.length >= FAST_PATH_MIN ? chainOrder(boxes, routed) : null;
       let r: { paths: EdgePath[]; width: number; height: number };
       if (chain) {
         mode = 'column';
-        r = this.column(chain, edges);
-      } else if ((main.length >= FAST_PATH_MIN && edges.length === 0) || main.length > DAGRE_MAX_NODES || edges.length > DAGRE_MAX_EDGES) {
+        r = this.column(chain, routed);
+      } else if ((boxes.length >= FAST_PATH_MIN && routed.length === 0) || boxes.length > DAGRE_MAX_NODES || routed.length > DAGRE_MAX_EDGES) {
         mode = 'grid';
-        r = this.grid(main, edges);
-      } else if (o.smallLayout === 'layered' && main.length <= LAYERED_MAX_NODES && edges.length <= LAYERED_MAX_EDGES) {
+        r = this.grid(boxes, routed);
+      } else if (o.smallLayout === 'layered' && boxes.length <= LAYERED_MAX_NODES && routed.length <= LAYERED_MAX_EDGES) {
         mode = 'layered';
-        r = this.layered(main, edges);
+        r = this.layered(boxes, routed);
       } else {
         mode = 'dagre';
-        r = this.dagreLayout(main, edges);
+        r = this.dagreLayout(boxes, routed);
       }
       paths = r.paths;
+      if (fan && block) {
+        // Members go where the block went; each of their edges joins the block's route.
+        fan.members.forEach((b, i) => {
+          const at = inBlock[i] as Point;
+          b.x = block.x + at.x;
+          b.y = block.y + at.y;
+        });
+        const route = new Map(paths.filter((p) => p.from === FAN_BLOCK).map((p) => [p.to, p.points]));
+        paths = paths.filter((p) => p.from !== FAN_BLOCK);
+        for (const e of fan.memberEdges) {
+          const b = fan.byId.get(e.from) as ChildBox;
+          paths.push({ ...e, points: [{ x: b.x + b.width / 2, y: b.y + b.height }, ...(route.get(e.to) ?? [])] });
+        }
+      }
       mainW = r.width;
       mainH = r.height;
     }
@@ -438,11 +461,14 @@ export class LayoutEngine {
    * Fallback for groups too big for one dagre call: rows in graph order, wrapped to a roughly
    * square block, edges drawn straight. Readable enough to find a node; it is not a flow layout.
    */
-  private grid(boxes: ChildBox[], edges: readonly ChildEdge[]): { paths: EdgePath[]; width: number; height: number } {
+  private grid(boxes: ChildBox[], edges: readonly ChildEdge[], aspect?: number): { paths: EdgePath[]; width: number; height: number } {
     const o = this.options;
     this.counters.gridCalls++;
-    const cols = Math.max(1, Math.ceil(Math.sqrt(boxes.length * 2)));
     const colW = Math.max(...boxes.map((b) => b.width));
+    // By default twice as many columns as a square count would have; with `aspect`, as many as
+    // make the block about `aspect` times as wide as high.
+    const rowH = Math.max(...boxes.map((b) => b.height)) + o.ranksep;
+    const cols = Math.max(1, Math.ceil(aspect === undefined ? Math.sqrt(boxes.length * 2) : Math.sqrt((boxes.length * aspect * rowH) / (colW + o.nodesep))));
     let y = 0;
     let width = 0;
     for (let r = 0; r * cols < boxes.length; r++) {
@@ -483,6 +509,54 @@ function chainOrder(boxes: ChildBox[], edges: readonly ChildEdge[]): ChildBox[] 
   if (d !== 1 && d !== -1) return null;
   for (const e of edges) if ((at.get(e.to) ?? NaN) - (at.get(e.from) ?? NaN) !== d) return null;
   return d === 1 ? boxes : [...boxes].reverse();
+}
+
+/** Id of the stand-in box for a fan-in block (never an item id: those are ≥ 0). */
+const FAN_BLOCK = -1;
+/** A star's sources become a block from this many on. */
+export const FAN_IN_MIN = 24;
+
+/**
+ * The largest set of source children (no edge in) that all feed the same few children,
+ * when it has at least {@link FAN_IN_MIN} members, with the edges split into theirs (and one
+ * aggregated edge per consumer from the block) and the rest. Sources feeding many different
+ * children (a frozen graph's weights, each into its own MatMul) are left to the flow layout,
+ * which puts each beside its consumer.
+ */
+function fanInSources(main: readonly ChildBox[], edges: readonly ChildEdge[]): { members: ChildBox[]; ids: Set<number>; byId: Map<number, ChildBox>; memberEdges: ChildEdge[]; restEdges: ChildEdge[]; blockEdges: ChildEdge[] } | null {
+  if (main.length < FAN_IN_MIN) return null;
+  const hasIn = new Set(edges.map((e) => e.to));
+  const targets = new Map<number, Set<number>>();
+  for (const e of edges) {
+    if (hasIn.has(e.from)) continue;
+    let t = targets.get(e.from);
+    if (!t) targets.set(e.from, (t = new Set()));
+    t.add(e.to);
+  }
+  const byTargets = new Map<string, number[]>();
+  for (const b of main) {
+    const t = targets.get(b.id);
+    if (!t || t.size > 3) continue;
+    const key = [...t].sort((x, y) => x - y).join(',');
+    const list = byTargets.get(key);
+    if (list) list.push(b.id);
+    else byTargets.set(key, [b.id]);
+  }
+  let best: number[] = [];
+  for (const ids of byTargets.values()) if (ids.length > best.length) best = ids;
+  if (best.length < FAN_IN_MIN) return null;
+  const ids = new Set(best);
+  const members = main.filter((b) => ids.has(b.id));
+  const memberEdges = edges.filter((e) => ids.has(e.from));
+  const restEdges = edges.filter((e) => !ids.has(e.from));
+  const agg = new Map<number, ChildEdge>();
+  for (const e of memberEdges) {
+    const a = agg.get(e.to) ?? { from: FAN_BLOCK, to: e.to, data: 0, control: 0 };
+    a.data += e.data;
+    a.control += e.control;
+    agg.set(e.to, a);
+  }
+  return { members, ids, byId: new Map(members.map((b) => [b.id, b])), memberEdges, restEdges, blockEdges: [...agg.values()] };
 }
 
 /** From the bottom centre of `a` to the top centre of `b`. */
