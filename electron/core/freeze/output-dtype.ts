@@ -16,9 +16,11 @@ const BOOL_RESULT_OPS: ReadonlySet<string> = new Set([
 const STRING_RESULT_OPS: ReadonlySet<string> = new Set(['AsString', 'StringFormat', 'ReduceJoin', 'StringJoin', 'Substr', 'EncodeBase64', 'DecodeBase64', 'EncodeJpeg', 'EncodePng']);
 
 /** The dtype enum of output `port`, when the node's attrs say it; undefined rather than a guess. */
+/** Attrs that hold the output type of most ops, in the order they are trusted. */
+const TYPE_KEYS = ['dtype', 'T', 'out_type', 'Tout', 'output_type', 'DstT'] as const;
+
 export function outputDtype(node: NodeDef, port: number): number | undefined {
   const op = node.op ?? '';
-  const list = (key: string): number | undefined => attrTypes(node, key)[port];
   if (BOOL_RESULT_OPS.has(op)) return 10;
   if (STRING_RESULT_OPS.has(op)) return 7;
   if (op === 'Merge' && port === 1) return 3;
@@ -27,12 +29,12 @@ export function outputDtype(node: NodeDef, port: number): number | undefined {
   if (op === 'ArgMax' || op === 'ArgMin') return attrType(node, 'output_type') ?? 9;
   if (SHAPE_OPS.has(op)) return attrType(node, 'out_type') ?? 3;
   if (op === 'TopKV2' || op === 'TopK') return port === 1 ? 3 : attrType(node, 'T');
-  if (op === 'IdentityN') return list('T');
+  if (op === 'IdentityN') return attrTypes(node, 'T')[port];
   if (op === 'ParseExample' || op === 'ParseExampleV2') return undefined;
-  for (const key of ['dtype', 'T', 'out_type', 'Tout', 'output_type', 'DstT']) {
+  for (const key of TYPE_KEYS) {
     const t = attrType(node, key);
     if (t !== undefined) return t;
   }
-  return list('component_types') ?? list('output_types') ?? list('Tout');
+  return attrTypes(node, 'component_types')[port] ?? attrTypes(node, 'output_types')[port] ?? attrTypes(node, 'Tout')[port];
 }
 
