@@ -117,6 +117,6 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
   }
   const result = await ctx.service.handle(channel, request);
   // A graph is the one big reply, and the same object for every request of its source.
-  if (channel === 'graph:get' && result.ok && typeof result.value === 'object' && result.value !== null) await sendPreparedResult(res, result.value);
+  if (channel === 'graph:get' && result.ok && typeof result.value === 'object' && result.value !== null) await sendPreparedResult(res, result.value, (request as { detail?: unknown }).detail === 'structure');
   else sendJSON(res, 200, result);
 }

@@ -112,8 +112,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const startPreopen = (): void => {
     if (preopenStarted || options.initialPath === undefined) return;
     preopenStarted = true;
-    void service.preopen(options.initialPath).then((ir) => {
-      if (ir) prepareResult(ir).catch(() => undefined);
+    void service.preopen(options.initialPath).then((made) => {
+      if (!made) return;
+      prepareResult(made.structure, true).catch(() => undefined);
+      prepareResult(made.graph).catch(() => undefined);
     });
   };
   if (!preopenStarted) setTimeout(startPreopen, PREOPEN_GRACE_MS).unref();

@@ -57,7 +57,12 @@ export interface Channels {
   'app:info': { req: Record<string, never>; res: AppInfo };
   'source:open': { req: { path: string; step?: number }; res: OpenedSource };
   'source:close': { req: { sourceId: string }; res: { closed: boolean } };
-  'graph:get': { req: { sourceId: string }; res: GraphIR };
+  /**
+   * The graph IR. `detail: 'structure'` answers fast with names, ops, inputs, families and
+   * pipeline flags only (attrs empty, no outputs, devices or checkpoint keys): enough to draw
+   * it, while the full IR is built (the renderer then merges the details in).
+   */
+  'graph:get': { req: { sourceId: string; detail?: 'structure' }; res: GraphIR };
   'tensor:get': { req: { sourceId: string; name: string }; res: TensorSummary };
   /** "Save as .npy": writes the tensor as a NumPy file for `freeze:save` (Electron) or `GET /api/download/<id>` (serve). */
   'tensor:npy': { req: { sourceId: string; name: string }; res: { downloadId: string; fileName: string; bytes: number } };

@@ -94,38 +94,60 @@ function outputsOf(n: tf.NodeDef.$Properties): TensorTypeIR[] | undefined {
   });
 }
 
-export function buildGraphIR(loaded: LoadedGraph, checkpointKeys: ReadonlyMap<string, string> = new Map()): GraphIR {
-  // A graph has a few dozen op types for tens of thousands of nodes: classify each type once
-  // (the family and pipeline rules run several regexes).
+/** Classifies each op type once: a graph has a few dozen for tens of thousands of nodes. */
+function opClassifier(): (op: string) => { family: OpFamily; pipeline: boolean } {
   const byOp = new Map<string, { family: OpFamily; pipeline: boolean }>();
-  const classify = (op: string): { family: OpFamily; pipeline: boolean } => {
+  return (op) => {
     let c = byOp.get(op);
     if (!c) byOp.set(op, (c = { family: opFamily(op), pipeline: isPipelineOp(op) }));
     return c;
   };
+}
+
+/** A node's name, op, family, data and control inputs and pipeline flag; attrs left empty. */
+function structureOf(n: tf.NodeDef.$Properties, classify: ReturnType<typeof opClassifier>): GraphNodeIR {
+  const op = n.op ?? '';
+  const kind = classify(op);
+  const inputs: string[] = [];
+  const controlInputs: string[] = [];
+  for (const s of n.input ?? []) {
+    if (s.startsWith('^')) controlInputs.push(s.slice(1));
+    else inputs.push(s.endsWith(':0') ? s.slice(0, -2) : s);
+  }
+  const ir: GraphNodeIR = { name: n.name ?? '', op, family: kind.family, inputs, controlInputs, attrs: {} };
+  if (kind.pipeline) ir.pipeline = true;
+  return ir;
+}
+
+function functionNames(loaded: LoadedGraph): string[] {
+  return (loaded.graphDef.library?.function ?? []).map((f) => f.signature?.name ?? '');
+}
+
+export function buildGraphIR(loaded: LoadedGraph, checkpointKeys: ReadonlyMap<string, string> = new Map()): GraphIR {
+  const classify = opClassifier();
   const nodes: GraphNodeIR[] = (loaded.graphDef.node ?? []).map((n) => {
-    const name = n.name ?? '';
-    const op = n.op ?? '';
-    const inputs: string[] = [];
-    const controlInputs: string[] = [];
-    for (const s of n.input ?? []) {
-      if (s.startsWith('^')) controlInputs.push(s.slice(1));
-      else inputs.push(s.endsWith(':0') ? s.slice(0, -2) : s);
-    }
-    const attrs: Record<string, string> = {};
+    const ir = structureOf(n, classify);
     for (const key of Object.keys(n.attr ?? {}).sort()) {
       if (key === '_output_shapes') continue;
-      attrs[key] = attrText(n.attr?.[key] as tf.AttrValue.$Properties, key);
+      ir.attrs[key] = attrText(n.attr?.[key] as tf.AttrValue.$Properties, key);
     }
-    const kind = classify(op);
-    const ir: GraphNodeIR = { name, op, family: kind.family, inputs, controlInputs, attrs };
     if (n.device) ir.device = n.device;
     const outputs = outputsOf(n);
     if (outputs) ir.outputs = outputs;
-    const key = checkpointKeys.get(name);
+    const key = checkpointKeys.get(ir.name);
     if (key !== undefined) ir.checkpointKey = key;
-    if (kind.pipeline) ir.pipeline = true;
     return ir;
   });
-  return { file: loaded.file, nodes, functions: (loaded.graphDef.library?.function ?? []).map((f) => f.signature?.name ?? '') };
+  return { file: loaded.file, nodes, functions: functionNames(loaded) };
+}
+
+/**
+ * The graph's structure only, for a first drawing while the full IR is built: names, ops,
+ * families, inputs and pipeline flags, in the same node order as buildGraphIR. No attrs,
+ * outputs, devices or checkpoint keys (those need the attr text and the variable → key map,
+ * most of the IR's time).
+ */
+export function buildGraphStructure(loaded: LoadedGraph): GraphIR {
+  const classify = opClassifier();
+  return { file: loaded.file, nodes: (loaded.graphDef.node ?? []).map((n) => structureOf(n, classify)), functions: functionNames(loaded) };
 }

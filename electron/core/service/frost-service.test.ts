@@ -240,9 +240,14 @@ describe('opening ahead of the page', () => {
     // Asked at once, while the parse and the IR are still under way: no second IR is built.
     const r = (await service.handle('source:open', { path: graphDir })) as Result<OpenedSource>;
     const g = await service.handle('graph:get', { sourceId: r.ok ? r.value.sourceId : '' });
-    const ir = await early;
-    expect(ir?.nodes.length).toBeGreaterThan(0);
-    expect(g.ok && g.value).toBe(ir);
+    const made = await early;
+    expect(made?.graph.nodes.length).toBeGreaterThan(0);
+    expect(g.ok && g.value).toBe(made?.graph);
+    // The structure-only IR: same nodes in the same order, without attrs.
+    const st = await service.handle('graph:get', { sourceId: r.ok ? r.value.sourceId : '', detail: 'structure' });
+    expect(st.ok && st.value).toBe(made?.structure);
+    expect(made?.structure.nodes.map((n) => [n.name, n.op, n.inputs, n.controlInputs, n.family])).toEqual(made?.graph.nodes.map((n) => [n.name, n.op, n.inputs, n.controlInputs, n.family]));
+    expect(made?.structure.nodes.every((n) => Object.keys(n.attrs).length === 0 && n.outputs === undefined)).toBe(true);
     await service.dispose();
   });
 

@@ -30,7 +30,8 @@ export function FreezePanel() {
   const job = useFrost((s) => s.freeze);
   // Suggestions wait for the graph: both run on the one core thread, and the drawn graph is
   // what the user looks at first (on a 30k-node graph asking at once delayed it by ~0.8 s).
-  const graphSettled = useFrost((s) => s.graphStatus !== 'loading');
+  // After the full graph (not its quick structure): the server builds that meanwhile.
+  const graphSettled = useFrost((s) => s.graphStatus !== 'loading' && s.graphDetail === 'full');
 
   useEffect(() => {
     if (sourceId !== null && hasGraph && graphSettled) void actions.loadFreezeSuggestions();

@@ -51,6 +51,8 @@ export function GraphCanvas() {
 export function GraphView({ graph, compact = false }: { graph: GraphIR; compact?: boolean }) {
   const view = useGraphView();
   const va = view.actions;
+  // Drawn again when the graph's details arrive: edge labels show the outputs' shapes.
+  useFrost((s) => s.graphDetail);
   const expanded = view.use((s) => s.graphExpanded);
   const viewport = view.use((s) => s.graphViewport);
   const selected = view.use((s) => s.selectedNode);

@@ -24,7 +24,10 @@ export function GraphOutline() {
   const selected = useFrost((s) => s.selectedNode);
   const busy = useFrost((s) => s.busy);
 
-  const index = useMemo(() => (graph ? graphIndex(graph) : null), [graph]);
+  // Again once the graph's details are merged in (checkpoint keys).
+  const detail = useFrost((s) => s.graphDetail);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `detail` changes what the nodes hold
+  const index = useMemo(() => (graph ? graphIndex(graph) : null), [graph, detail]);
   const outline = useMemo(() => (index ? buildOutline(index, query, new Set(expandedList)) : null), [index, query, expandedList]);
   const rows = useMemo(() => outline?.rows ?? [], [outline]);
 

@@ -1,6 +1,7 @@
 import { useDeferredValue, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { GraphIR } from '../../../shared/model/graph-ir.js';
 import { searchGraph, type SearchHit } from '../graph/graph-search.js';
+import { useFrost } from '../state/index.js';
 import { Icon } from './Icon.js';
 import { formatCount } from './format.js';
 
@@ -18,7 +19,10 @@ export function GraphSearch({ graph, onPick }: { graph: GraphIR; onPick(name: st
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const deferred = useDeferredValue(query);
-  const result = useMemo(() => searchGraph(graph, deferred, LIMIT), [graph, deferred]);
+  // Again once the graph's attrs are merged into its nodes (a search by attr value).
+  const detail = useFrost((s) => s.graphDetail);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `detail` changes what the nodes hold
+  const result = useMemo(() => searchGraph(graph, deferred, LIMIT), [graph, deferred, detail]);
   const listId = useId();
   const hits = result.hits;
   const showList = open && query.trim() !== '';

@@ -31,7 +31,10 @@ function Properties() {
   // Built when a node or variable is first selected, not when a graph arrives: its ~70 ms on a
   // 30k-node graph would delay the first drawing (graphIndex caches it per graph).
   const wanted = selectedNode !== null || selectedVariable !== null;
-  const index = useMemo(() => (graph && wanted ? graphIndex(graph) : null), [graph, wanted]);
+  // Again once the graph's details (attrs, outputs, checkpoint keys) are merged into its nodes.
+  const detail = useFrost((s) => s.graphDetail);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `detail` changes what the nodes hold
+  const index = useMemo(() => (graph && wanted ? graphIndex(graph) : null), [graph, wanted, detail]);
 
   const node = selectedNode !== null ? index?.byName.get(selectedNode) : undefined;
   const variable = selectedVariable !== null ? report?.variables.find((v) => v.name === selectedVariable) : undefined;
@@ -40,6 +43,11 @@ function Properties() {
     return (
       <>
         <NodeProperties node={node} index={index} />
+        {detail === 'structure' && (
+          <p className="muted small" role="status">
+            Loading attributes, shapes and checkpoint links…
+          </p>
+        )}
         {node.checkpointKey !== undefined && <TensorView tensor={tensor} />}
       </>
     );

@@ -101,6 +101,22 @@ function build(graph: GraphIR): GraphIndex {
 
 const cache = new WeakMap<GraphIR, GraphIndex>();
 
+/**
+ * Fills the details (attrs, outputs, device, checkpoint key) of a structure-only graph in
+ * place from the full IR of the same graph (graph:get detail 'structure', then in full): the
+ * drawing, its hierarchy and layouts are keyed on the graph object and stay valid. Returns
+ * false, changing nothing, when the two are not the same graph node for node.
+ */
+export function mergeGraphDetails(structure: GraphIR, full: GraphIR): boolean {
+  const a = structure.nodes;
+  const b = full.nodes;
+  if (a.length !== b.length || a.some((n, i) => n.name !== b[i]?.name)) return false;
+  a.forEach((n, i) => Object.assign(n, b[i]));
+  // The index holds what the details add (checkpoint keys): built again on next use.
+  cache.delete(structure);
+  return true;
+}
+
 /** The index of `graph`, built on first use. */
 export function graphIndex(graph: GraphIR): GraphIndex {
   let index = cache.get(graph);

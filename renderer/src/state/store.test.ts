@@ -45,6 +45,31 @@ describe('start-up', () => {
     expect(state().graph?.nodes).toHaveLength(5);
   });
 
+  it('draws from the graph structure first and merges the details into the same nodes when they come', async () => {
+    const { actions, state, client } = setup();
+    const full = deferred<Result<Res<'graph:get'>>>();
+    client.on('graph:get', (req) => {
+      if (req.detail !== 'structure') return full.promise;
+      const g = graph();
+      for (const n of g.nodes) n.attrs = {};
+      return { ok: true, value: g };
+    });
+    const opening = actions.openSource('/data/train');
+    await new Promise((r) => setTimeout(r, 10));
+    // The structure first; the full IR asked for once that is drawn.
+    expect(client.callsTo('graph:get')).toEqual([{ sourceId: 's1', detail: 'structure' }, { sourceId: 's1' }]);
+    const drawn = state().graph;
+    expect(state()).toMatchObject({ graphStatus: 'ready', graphDetail: 'structure' });
+    expect(drawn?.nodes.every((n) => Object.keys(n.attrs).length === 0)).toBe(true);
+    const details = graph();
+    details.nodes[0] = { ...(details.nodes[0] as (typeof details.nodes)[number]), attrs: { dtype: 'float32' }, device: '/cpu:0' };
+    full.resolve({ ok: true, value: details });
+    await opening;
+    expect(state().graph).toBe(drawn); // the same object: hierarchy and layouts stay valid
+    expect(state().graphDetail).toBe('full');
+    expect(drawn?.nodes[0]).toMatchObject({ attrs: { dtype: 'float32' }, device: '/cpu:0' });
+  });
+
   it('rests in the empty phase when there is nothing to open', async () => {
     const { actions, state, client } = setup();
     client.on('app:info', () => ({ ok: true, value: { version: '0.1.0', mode: 'electron', platform: 'linux' } }));

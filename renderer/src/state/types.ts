@@ -37,6 +37,11 @@ export interface SourceSlice {
   report: InspectReport | null;
   graph: GraphIR | null;
   graphStatus: GraphStatus;
+  /**
+   * 'structure' while only the graph's structure is here (enough to draw it); 'full' once its
+   * attrs, outputs, devices and checkpoint keys are merged into the same node objects.
+   */
+  graphDetail: 'structure' | 'full';
   recent: RecentEntry[];
 }
 

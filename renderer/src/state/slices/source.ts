@@ -4,10 +4,20 @@ import { selectionInitial } from './selection.js';
 import { jobsInitial } from './jobs.js';
 import { freezeInitial } from './freeze.js';
 import { graphViewDocumentDefaults } from './graph-view.js';
+import { mergeGraphDetails } from '../../graph/graph-index.js';
 import type { ActionContext } from './context.js';
 import type { AppActions } from './app.js';
 
-export const sourceInitial = (): SourceSlice => ({ sourceId: null, path: null, report: null, graph: null, graphStatus: 'none', recent: [] });
+/** Resolves once the next frame has been painted (a timer where there are no frames: tests). */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const raf = globalThis.requestAnimationFrame as ((cb: () => void) => number) | undefined;
+    if (raf) raf(() => setTimeout(resolve, 0));
+    else setTimeout(resolve, 0);
+  });
+}
+
+export const sourceInitial = (): SourceSlice => ({ sourceId: null, path: null, report: null, graph: null, graphStatus: 'none', graphDetail: 'full', recent: [] });
 
 export type SourceActions = ReturnType<typeof createSourceActions>;
 
@@ -57,22 +67,33 @@ export function createSourceActions(ctx: ActionContext, app: () => AppActions) {
       report,
       graph: null,
       graphStatus: hasGraph ? 'loading' : 'absent',
+      graphDetail: 'full',
       busy: hasGraph ? `Loading the graph (${report.graph!.nodeCount.toLocaleString('en')} nodes)…` : null,
       phase: hasGraph ? 'loading' : 'ready',
     });
     void loadRecent();
     if (!hasGraph) return true;
 
-    const graph = await ctx.client.call('graph:get', { sourceId });
+    // The structure first (quick: draw it), then the full IR, merged into the same node
+    // objects. The server builds the full IR from the open on; it is asked for once the
+    // structure is drawn, so parsing it does not hold up the first drawing on this thread.
+    const first = await ctx.client.call('graph:get', { sourceId, detail: 'structure' });
     if (seq !== openSeq) return true;
     // Timing marks for the graph-view speed e2e (e2e/graph-perf.spec.ts) and profiling.
     globalThis.performance?.mark?.('frost:graph-received');
-    if (graph.ok) {
-      ctx.set({ graph: graph.value, graphStatus: 'ready', busy: null, phase: 'ready' });
-    } else {
-      app().reportProblem(`Could not load the graph of ${path}`, graph.error);
-      ctx.set({ graphStatus: 'error', busy: null, phase: 'error' });
+    if (first.ok) {
+      ctx.set({ graph: first.value, graphStatus: 'ready', graphDetail: 'structure', busy: null, phase: 'ready' });
+      await afterNextPaint();
     }
+    const rest = await ctx.client.call('graph:get', { sourceId });
+    if (seq !== openSeq) return true;
+    if (!rest.ok) {
+      app().reportProblem(`Could not load the graph of ${path}`, rest.error);
+      if (!first.ok) ctx.set({ graphStatus: 'error', busy: null, phase: 'error' });
+      return true;
+    }
+    if (first.ok && mergeGraphDetails(first.value, rest.value)) ctx.set({ graphDetail: 'full' });
+    else ctx.set({ graph: rest.value, graphStatus: 'ready', graphDetail: 'full', busy: null, phase: 'ready' });
     return true;
   }
 
