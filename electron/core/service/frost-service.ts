@@ -164,7 +164,7 @@ function stemOf(name: string): string {
  * I/O; two reach the next iteration's poll.
  */
 /** How long a full graph IR waits to be asked for before it is built anyway. */
-const STRUCTURE_WAIT_MS = 1000;
+const FULL_IR_WAIT_MS = 1000;
 
 /** An open source, its graph IR and its structure-only IR once asked for. */
 interface SourceEntry {
@@ -183,8 +183,8 @@ export class FrostService {
   private preopened: { path: string; source: Promise<Source> } | undefined;
   /** Graph IRs started before their source was registered (preopen). */
   private readonly earlyGraphs = new WeakMap<Source, Promise<GraphIR>>();
-  /** Per source whose full IR waits to be asked for: ends the wait (afterStructure). */
-  private readonly structureGates = new WeakMap<Source, () => void>();
+  /** Per source whose full IR waits to be asked for: ends the wait (untilFullIrAsked). */
+  private readonly fullIrWaits = new WeakMap<Source, () => void>();
   /** Graph structures made before their source was registered (preopen). */
   private readonly earlyStructures = new WeakMap<Source, Promise<GraphIR>>();
   private readonly jobs = new Map<string, { controller: AbortController; sourceId?: string }>();
@@ -424,7 +424,7 @@ export class FrostService {
         const structure = buildGraphStructure(s.graph);
         // Registered at once: a `source:open` that comes meanwhile must find them, not build others.
         this.earlyStructures.set(s, Promise.resolve(structure));
-        const ir = this.afterStructure(s).then(() => this.buildGraph(s));
+        const ir = this.untilFullIrAsked(s).then(() => this.buildGraph(s));
         ir.catch(() => undefined);
         this.earlyGraphs.set(s, ir);
         return ir.then((graph) => ({ structure, graph }), () => undefined);
@@ -474,7 +474,7 @@ export class FrostService {
     // The page asks for the graph right after the report: start building its IR now, on the
     // next turn, so it overlaps the report's trip to the page (a 30k-node IR takes ~0.3 s).
     if (source.graph && !entry.graph) {
-      void this.afterStructure(source).then(() => {
+      void this.untilFullIrAsked(source).then(() => {
         if (this.sources.get(sourceId) === entry) entry.graph ??= this.buildGraph(source);
         entry.graph?.catch(() => undefined); // reported when graph:get asks
       });
@@ -490,8 +490,8 @@ export class FrostService {
 
   private async graph(id: string): Promise<GraphIR> {
     const e = this.entry(id);
-    // Asked for: a full IR held back for the page's first drawing (afterStructure) starts now.
-    this.structureGates.get(e.source)?.();
+    // Asked for: a full IR held back for the page's first drawing (untilFullIrAsked) starts now.
+    this.fullIrWaits.get(e.source)?.();
     e.graph ??= this.buildGraph(e.source);
     return e.graph;
   }
@@ -507,19 +507,19 @@ export class FrostService {
 
   /**
    * Settles when the full IR of `source` may be built: when it is asked for, or after
-   * STRUCTURE_WAIT_MS. The page first draws from the structure and asks for the full IR once it
+   * FULL_IR_WAIT_MS. The page first draws from the structure and asks for the full IR once it
    * has painted; built earlier, the full IR (~0.3 s of CPU on a 30k-node graph) would compete on
    * a two-core machine with the page's own first drawing.
    */
-  private afterStructure(source: Source): Promise<void> {
+  private untilFullIrAsked(source: Source): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => open(), STRUCTURE_WAIT_MS);
+      const timer = setTimeout(() => open(), FULL_IR_WAIT_MS);
       const open = (): void => {
         clearTimeout(timer);
-        this.structureGates.delete(source);
+        this.fullIrWaits.delete(source);
         resolve();
       };
-      this.structureGates.set(source, open);
+      this.fullIrWaits.set(source, open);
     });
   }
 
