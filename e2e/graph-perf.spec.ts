@@ -74,6 +74,14 @@ async function panFrames(page: Page, svg: Locator): Promise<string> {
   return `panning (drag of 80 moves, view ${moved ? 'moved' : 'DID NOT MOVE'}): ${frames.length} frames in ${span.toFixed(0)} ms = ${((1000 * (frames.length - 1)) / span).toFixed(0)} fps; frame time median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, longest ${at(1).toFixed(1)} ms (display rate 60 Hz = 16.7 ms)`;
 }
 
+/**
+ * Waits until every graph the page received has its details merged in (the full IR follows the
+ * drawn structure): stopping the server before that would fail the page's last request.
+ */
+async function detailsLoaded(page: Page): Promise<void> {
+  await expect.poll(async () => (await marks(page, 'frost:graph-details')).length >= (await marks(page, 'frost:graph-received')).length, { timeout: 30_000 }).toBe(true);
+}
+
 function report(line: string): void {
   console.log(line);
   test.info().annotations.push({ type: 'perf', description: line });
@@ -143,14 +151,18 @@ test.describe('graph view speed and looks', () => {
         // file): Enter → drawn, with the split the app marks.
         for (let round = 0; round < 2; round++) {
           const before = (await marks(page, 'frost:graph-drawn')).length;
+          const detailsBefore = (await marks(page, 'frost:graph-details')).length;
           await frost.topBar.pathField.fill(dir);
           const t0 = await page.evaluate(() => performance.now());
           await frost.topBar.pathField.press('Enter');
           await expect.poll(async () => (await marks(page, 'frost:graph-drawn')).length, { timeout: 30_000 }).toBeGreaterThan(before);
-          const split = await page.evaluate((start) => ['frost:graph-received', 'frost:hierarchy-built', 'frost:graph-drawn']
+          // The details (attrs, shapes, checkpoint links) follow the drawn structure.
+          await expect.poll(async () => (await marks(page, 'frost:graph-details')).length, { timeout: 30_000 }).toBeGreaterThan(detailsBefore);
+          const split = await page.evaluate((start) => ['frost:graph-received', 'frost:hierarchy-built', 'frost:graph-drawn', 'frost:graph-details']
             .map((n) => `${n.slice(6)} +${((performance.getEntriesByName(n).at(-1)?.startTime ?? NaN) - start).toFixed(0)}`).join(', '), t0);
           report(`30k graph: open from the path field → drawn (${split} ms; target ≤ 1500)`);
         }
+        await detailsLoaded(page);
       } finally {
         await server.stop();
       }
@@ -202,6 +214,7 @@ test.describe('graph view speed and looks', () => {
       await frost.canvas.result('probabilities').click();
       await expect(frost.properties.title).toHaveText('probabilities');
       await page.screenshot({ path: join(SHOTS, 'demo-probabilities.png') });
+      await detailsLoaded(page);
     } finally {
       await server.stop();
     }

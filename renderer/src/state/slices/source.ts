@@ -94,6 +94,7 @@ export function createSourceActions(ctx: ActionContext, app: () => AppActions) {
     }
     if (first.ok && mergeGraphDetails(first.value, rest.value)) ctx.set({ graphDetail: 'full' });
     else ctx.set({ graph: rest.value, graphStatus: 'ready', graphDetail: 'full', busy: null, phase: 'ready' });
+    globalThis.performance?.mark?.('frost:graph-details');
     return true;
   }
 
